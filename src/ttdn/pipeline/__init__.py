@@ -1,0 +1,1 @@
+"""The processing pipeline: one module per stage, the topology in ``topology.py``."""

@@ -1,0 +1,107 @@
+"""Every setting, declared once, validated at start.
+
+Each field reads from an environment variable ``TTDN_<NAME>`` (for example
+``TTDN_DATA_DIR``) or from a ``.env`` file in the working directory. ``docs/settings.md``
+lists them all; a test checks that the list and this class agree.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["DEFAULT_LANGUAGES", "Settings", "get_settings"]
+
+DEFAULT_LANGUAGES = [
+    "vi", "en", "fr", "zh", "ru", "ja", "ko", "de", "es",
+    "th", "lo", "km", "id", "ms", "pt", "it", "ar",
+]  # fmt: skip
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TTDN_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(
+        Path("./ttdn-data"),
+        description="Where the embedded PostgreSQL, models and exports live.",
+    )
+    database_url: str | None = Field(
+        None,
+        description="An external PostgreSQL (with pgvector), e.g. postgresql://user:pw@host/db. "
+        "Empty: start the embedded server inside the data directory.",
+    )
+    languages: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_LANGUAGES),
+        description="ISO 639-1 codes the language identifier chooses among (JSON list or comma list).",
+    )
+    user_agent: str = Field(
+        "TTDN-monitor/0.1 (+on-premises media monitoring)",
+        description="User-Agent sent with every request and matched against robots.txt.",
+    )
+    connect_timeout: float = Field(10.0, gt=0, description="Seconds to wait for a connection.")
+    read_timeout: float = Field(20.0, gt=0, description="Seconds to wait between two reads.")
+    total_timeout: float = Field(
+        60.0, gt=0, description="Seconds one response may take in all (stops endless responses)."
+    )
+    max_response_bytes: int = Field(
+        10_000_000, gt=0, description="Largest body accepted, after decompression (stops gzip bombs)."
+    )
+    max_redirects: int = Field(5, ge=0, description="Redirects followed before giving up.")
+    host_delay: float = Field(
+        1.0, ge=0, description="Seconds between two requests to the same host (politeness)."
+    )
+    retry_attempts: int = Field(3, ge=1, description="Tries for a transient failure (timeout, 429, 5xx).")
+    retry_max_wait: float = Field(
+        30.0, ge=0, description="Longest wait between two tries, even if Retry-After asks for more."
+    )
+    respect_robots: bool = Field(True, description="Obey robots.txt.")
+    max_items_per_source: int = Field(
+        200, gt=0, description="Entries followed from one feed or sitemap in one pass."
+    )
+    default_cadence_minutes: int = Field(
+        30, gt=0, description="How often a source is polled unless it says otherwise."
+    )
+    near_duplicate_threshold: float = Field(
+        0.5, gt=0, lt=1, description="Estimated Jaccard similarity (5-word shingles) for near-duplicates."
+    )
+    max_import_bytes: int = Field(
+        50_000_000, gt=0, description="Largest single HTML file or record accepted by import."
+    )
+    host: str = Field("127.0.0.1", description="Address `ttdn serve` listens on.")
+    port: int = Field(8000, gt=0, lt=65536, description="Port `ttdn serve` listens on.")
+    scheduler: bool = Field(True, description="Run the collection scheduler inside `ttdn serve`.")
+
+    @field_validator("languages", mode="before")
+    @classmethod
+    def _split_languages(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip().startswith("["):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("languages")
+    @classmethod
+    def _check_languages(cls, value: list[str]) -> list[str]:
+        codes = [code.lower() for code in value]
+        bad = [code for code in codes if len(code) != 2 or not code.isalpha()]
+        if bad:
+            raise ValueError(f"not ISO 639-1 codes: {bad}")
+        if not codes:
+            raise ValueError("at least one language is needed")
+        return codes
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
+            raise ValueError("TTDN_DATABASE_URL must be a postgresql:// URL")
+        return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""The web application: REST API and pages."""

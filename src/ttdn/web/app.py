@@ -1,0 +1,75 @@
+"""The FastAPI application: health, a small REST API, and the scheduler's lifetime."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Query
+from sqlalchemy import func, select
+
+from ttdn import __version__
+from ttdn.scheduler import CollectionScheduler
+from ttdn.settings import Settings
+from ttdn.store import Store
+from ttdn.store.tables import Article
+
+__all__ = ["create_app"]
+
+
+def create_app(store: Store, settings: Settings, *, run_scheduler: bool = True) -> FastAPI:
+    scheduler = CollectionScheduler(store, settings) if run_scheduler else None
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if scheduler is not None:
+            scheduler.start()
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                scheduler.stop()
+
+    app = FastAPI(title="TTĐN", version=__version__, lifespan=lifespan)
+
+    @app.get("/health")
+    def health() -> dict[str, Any]:
+        with store.database.engine.connect() as conn:
+            articles = conn.execute(select(func.count()).select_from(Article)).scalar_one()
+        return {"status": "ok", "version": __version__, "articles": articles, "embedded": store.database.embedded}
+
+    @app.get("/api/sources")
+    def sources() -> list[dict[str, Any]]:
+        return [
+            {slot: getattr(r, slot) for slot in r.__slots__} | {"healthy": r.healthy}  # type: ignore[attr-defined]
+            for r in store.sources.list()
+        ]
+
+    @app.get("/api/articles")
+    def articles(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)) -> list[dict[str, Any]]:
+        query = (
+            select(
+                Article.id, Article.url, Article.title, Article.lang, Article.published_at,
+                Article.source_name, Article.duplicate_of, Article.dup_kind,
+            )
+            .order_by(Article.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )  # fmt: skip
+        with store.database.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    @app.get("/api/articles/{article_id}")
+    def article(article_id: int) -> dict[str, Any]:
+        query = select(Article.__table__).where(Article.id == article_id)
+        with store.database.engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        if row is None:
+            raise HTTPException(404, f"no article {article_id}")
+        data = dict(row)
+        for heavy in ("minhash", "embedding"):
+            data.pop(heavy, None)
+        return data
+
+    return app
