@@ -31,21 +31,21 @@ def test_add_list_disable_remove(store: Store) -> None:
     added, present = store.sources.add([spec(1, lang="vi", country="VN"), spec(2)])
     assert (added, present) == (2, 0)
     assert store.sources.add([spec(1)]) == (0, 1)
-    listed = store.sources.list()
+    listed = store.sources.all()
     assert [s.name for s in listed] == ["News 1", "News 2"]
     assert listed[0].lang == "vi" and listed[0].country == "VN" and listed[0].healthy
     assert not store.sources.set_enabled("News 2", False).enabled
-    assert [s.name for s in store.sources.list(enabled_only=True)] == ["News 1"]
+    assert [s.name for s in store.sources.all(enabled_only=True)] == ["News 1"]
     removed = store.sources.remove(listed[0].url)
     assert removed.id == listed[0].id
-    assert [s.name for s in store.sources.list()] == ["News 2"]
+    assert [s.name for s in store.sources.all()] == ["News 2"]
     with pytest.raises(BadInput, match="no source"):
         store.sources.get("999")
 
 
 def test_health_records_errors_and_success(store: Store) -> None:
     store.sources.add([spec(1)])
-    source = store.sources.list()[0]
+    source = store.sources.all()[0]
     store.sources.record_error(source.id, FetchFailed("HTTP 404 Not Found"), backoff=timedelta(hours=1))
     store.sources.record_error(source.id, Retry("timeout"))
     failing = store.sources.get(source.id)

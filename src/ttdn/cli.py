@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -14,8 +14,10 @@ from rich.table import Table
 
 from ttdn import __version__
 from ttdn.errors import TTDNError
-from ttdn.records import SourceSpec
 from ttdn.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from ttdn.store import Store
 
 app = typer.Typer(
     help="TTĐN — nền tảng thông tin đối ngoại / foreign-information platform.",
@@ -43,7 +45,7 @@ def _settings() -> Settings:
         raise _fail(f"invalid setting: {exc}") from exc
 
 
-def _open_store():  # type: ignore[no-untyped-def]
+def _open_store() -> Store:
     from ttdn.store import Store
 
     try:
@@ -78,7 +80,8 @@ def _version_callback(value: bool) -> None:
 @app.callback()
 def main(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Phiên bản / Version.")
+        bool,
+        typer.Option("--version", callback=_version_callback, is_eager=True, help="Phiên bản / Version."),
     ] = False,
 ) -> None:
     """TTĐN: theo dõi truyền thông quốc tế về Việt Nam / monitor world media about Vietnam."""
@@ -97,14 +100,17 @@ def sources_add(
     cadence: Annotated[int | None, typer.Option(help="Minutes between polls.")] = None,
 ) -> None:
     """Thêm một nguồn / Add one source."""
-    from ttdn.sources.lists import validate_spec
+    from ttdn.sources.lists import source_spec
 
-    spec = SourceSpec(url=url, name=name, kind=kind, country=country, lang=lang, cadence_minutes=cadence)
-    problem = validate_spec(spec)
-    if problem:
-        raise _fail(problem)
+    fields = {"url": url, "name": name, "kind": kind}
+    optional = {"country": country, "lang": lang, "cadence": None if cadence is None else str(cadence)}
+    fields |= {key: value for key, value in optional.items() if value is not None}
+    try:
+        spec = source_spec(fields)
+    except TTDNError as exc:
+        raise _fail(exc.reason) from exc
     with _open_store() as store:
-        added, present = store.sources.add([spec])
+        added, _ = store.sources.add([spec])
     console.print("Đã thêm / added" if added else "Đã có / already present", url)
 
 
@@ -140,16 +146,24 @@ def sources_list(
 ) -> None:
     """Danh sách nguồn và tình trạng / List sources with their health."""
     with _open_store() as store:
-        records = store.sources.list()
+        records = store.sources.all()
     if as_json:
-        rows = [
-            {slot: getattr(r, slot) for slot in r.__slots__} | {"healthy": r.healthy}  # type: ignore[attr-defined]
-            for r in records
-        ]
+        rows = [{slot: getattr(r, slot) for slot in r.__slots__} | {"healthy": r.healthy} for r in records]
         console.print_json(json.dumps(rows, default=str, ensure_ascii=False))
         return
     table = Table(title=f"Nguồn / Sources ({len(records)})")
-    for column in ("id", "name", "kind", "lang", "country", "on", "items", "last success", "errors", "last error"):
+    for column in (
+        "id",
+        "name",
+        "kind",
+        "lang",
+        "country",
+        "on",
+        "items",
+        "last success",
+        "errors",
+        "last error",
+    ):
         table.add_column(column)
     for r in records:
         table.add_row(
@@ -212,7 +226,7 @@ def collect_cmd(
 
     with _open_store() as store:
         try:
-            records = [store.sources.get(ref) for ref in source] if source else store.sources.list(enabled_only=True)
+            records = [store.sources.get(ref) for ref in source] if source else store.sources.all(enabled_only=True)
         except TTDNError as exc:
             raise _fail(exc.reason) from exc
         settings = _settings()
@@ -237,18 +251,17 @@ def import_cmd(
     from ttdn.sources.files import count_units, iter_import
 
     settings = _settings()
-    with _open_store() as store:
-        with _progress() as progress:
-            task = progress.add_task("Nhập / importing", total=count_units(path))
-            try:
-                summary = ingest(
-                    iter_import(path, max_bytes=settings.max_import_bytes),
-                    store,
-                    settings,
-                    on_progress=lambda n: progress.advance(task, n),
-                )
-            except TTDNError as exc:
-                raise _fail(exc.reason) from exc
+    with _open_store() as store, _progress() as progress:
+        task = progress.add_task("Nhập / importing", total=count_units(path))
+        try:
+            summary = ingest(
+                iter_import(path, max_bytes=settings.max_import_bytes),
+                store,
+                settings,
+                on_progress=lambda n: progress.advance(task, n),
+            )
+        except TTDNError as exc:
+            raise _fail(exc.reason) from exc
     for rejection in summary.rejections[:show]:
         err_console.print(f"  [yellow]{rejection.origin}[/]: {rejection.reason}")
     if len(summary.rejections) > show:

@@ -73,7 +73,7 @@ def _database(settings: Settings) -> list[Check]:
     try:
         with database.engine.connect() as conn:
             server = conn.execute(text("SHOW server_version")).scalar_one()
-            extensions = dict(conn.execute(text("SELECT extname, extversion FROM pg_extension")).all())
+            extensions: dict[str, str] = dict(conn.execute(text("SELECT extname, extversion FROM pg_extension")).all())
             articles = conn.execute(text("SELECT count(*) FROM articles")).scalar_one()
             sources = conn.execute(text("SELECT count(*) FROM sources")).scalar_one()
         current, head = schema_revision(database.engine)

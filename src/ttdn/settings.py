@@ -7,13 +7,15 @@ lists them all; a test checks that the list and this class agree.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["DEFAULT_LANGUAGES", "Settings", "get_settings"]
+__all__ = ["DEFAULT_LANGUAGES", "Settings", "get_settings", "settings_markdown"]
 
 DEFAULT_LANGUAGES = [
     "vi", "en", "fr", "zh", "ru", "ja", "ko", "de", "es",
@@ -33,7 +35,7 @@ class Settings(BaseSettings):
         description="An external PostgreSQL (with pgvector), e.g. postgresql://user:pw@host/db. "
         "Empty: start the embedded server inside the data directory.",
     )
-    languages: list[str] = Field(
+    languages: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: list(DEFAULT_LANGUAGES),
         description="ISO 639-1 codes the language identifier chooses among (JSON list or comma list).",
     )
@@ -50,20 +52,14 @@ class Settings(BaseSettings):
         10_000_000, gt=0, description="Largest body accepted, after decompression (stops gzip bombs)."
     )
     max_redirects: int = Field(5, ge=0, description="Redirects followed before giving up.")
-    host_delay: float = Field(
-        1.0, ge=0, description="Seconds between two requests to the same host (politeness)."
-    )
+    host_delay: float = Field(1.0, ge=0, description="Seconds between two requests to the same host (politeness).")
     retry_attempts: int = Field(3, ge=1, description="Tries for a transient failure (timeout, 429, 5xx).")
     retry_max_wait: float = Field(
         30.0, ge=0, description="Longest wait between two tries, even if Retry-After asks for more."
     )
     respect_robots: bool = Field(True, description="Obey robots.txt.")
-    max_items_per_source: int = Field(
-        200, gt=0, description="Entries followed from one feed or sitemap in one pass."
-    )
-    default_cadence_minutes: int = Field(
-        30, gt=0, description="How often a source is polled unless it says otherwise."
-    )
+    max_items_per_source: int = Field(200, gt=0, description="Entries followed from one feed or sitemap in one pass.")
+    default_cadence_minutes: int = Field(30, gt=0, description="How often a source is polled unless it says otherwise.")
     near_duplicate_threshold: float = Field(
         0.5, gt=0, lt=1, description="Estimated Jaccard similarity (5-word shingles) for near-duplicates."
     )
@@ -77,7 +73,9 @@ class Settings(BaseSettings):
     @field_validator("languages", mode="before")
     @classmethod
     def _split_languages(cls, value: object) -> object:
-        if isinstance(value, str) and not value.strip().startswith("["):
+        if isinstance(value, str):
+            if value.strip().startswith("["):
+                return json.loads(value)
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
@@ -105,3 +103,18 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+def settings_markdown() -> str:
+    """The settings table of ``docs/settings.md`` (a test keeps the two in step)."""
+    lines = [
+        "| environment variable | default | meaning |",
+        "| --- | --- | --- |",
+    ]
+    for name, field in Settings.model_fields.items():
+        default = field.default_factory() if field.default_factory else field.default  # type: ignore[call-arg]
+        if isinstance(default, list):
+            default = ",".join(default)
+        shown = "—" if default is None else f"`{default}`"
+        lines.append(f"| `TTDN_{name.upper()}` | {shown} | {field.description} |")
+    return "\n".join(lines) + "\n"

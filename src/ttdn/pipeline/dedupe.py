@@ -34,9 +34,7 @@ class DuplicateIndex(Protocol):
 
     def by_content_hash(self, hashes: Iterable[str]) -> dict[str, StoredFingerprint]: ...
 
-    def band_candidates(
-        self, bands: Iterable[tuple[int, int]]
-    ) -> dict[tuple[int, int], list[StoredFingerprint]]: ...
+    def band_candidates(self, bands: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list[StoredFingerprint]]: ...
 
 
 @dataclass(slots=True)
@@ -97,7 +95,11 @@ def _link_one(
         return
     best: tuple[float, StoredFingerprint | _Pending] | None = None
     for band, h in enumerate(article.band_hashes):
-        for candidate in [*stored_bands.get((band, h), []), *batch_bands.get((band, h), [])]:
+        candidates: list[StoredFingerprint | _Pending] = [
+            *stored_bands.get((band, h), []),
+            *batch_bands.get((band, h), []),
+        ]
+        for candidate in candidates:
             score = estimate_jaccard(article.minhash, candidate.minhash)
             if score >= threshold and (best is None or score > best[0]):
                 best = (score, candidate)

@@ -3,7 +3,8 @@
 * canonical URL: courlan's strict normalisation (lower-case host, no fragment, tracking
   parameters such as ``utm_*``, ``fbclid`` and ``gclid`` stripped);
 * content hash: SHA-256 of the folded title and text with whitespace collapsed;
-* MinHash (datasketch, 128 permutations) over 5-word shingles of the folded text, cut into
+* MinHash (datasketch, 128 permutations) over 5-token shingles of the folded text (words;
+  single characters in Chinese, Japanese, Korean, Thai, Lao, Khmer), cut into
   LSH bands whose parameters datasketch chooses for the near-duplicate threshold.
 """
 
@@ -33,7 +34,11 @@ __all__ = [
 
 NUM_PERM = 128
 SHINGLE_WORDS = 5
-_WORD = re.compile(r"\w+")
+# scripts written without spaces between words: each character is a token, so shingles
+# become character 5-grams there (CJK, kana, hangul syllables, Thai, Lao, Khmer)
+_TOKEN = re.compile(
+    r"[\u0e00-\u0eff\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]|\w+"
+)
 
 
 def canonical_url(url: str | None) -> str | None:
@@ -58,10 +63,15 @@ def lsh_params(threshold: float) -> tuple[int, int]:
 
 
 def _shingles(folded: str) -> list[bytes]:
-    words = _WORD.findall(folded)
+    words = tokens(folded)
     if len(words) <= SHINGLE_WORDS:
         return [" ".join(words).encode()] if words else [b""]
     return [" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1)]
+
+
+def tokens(folded: str) -> list[str]:
+    """Words, or single characters in scripts written without spaces."""
+    return _TOKEN.findall(folded)
 
 
 def _band_hashes(hashvalues: np.ndarray, bands: int, rows: int) -> list[int]:

@@ -20,9 +20,7 @@ def identify_language(
     def stage(articles: list[Article]) -> tuple[list[Article], list[Rejection]]:
         samples = [f"{a.title_norm}\n{a.text_norm[:SAMPLE_CHARS]}" for a in articles]
         declared = [a.raw.lang_hint for a in articles]
-        for article, (lang, confidence) in zip(
-            articles, identifier.detect_many(samples, declared), strict=True
-        ):
+        for article, (lang, confidence) in zip(articles, identifier.detect_many(samples, declared), strict=True):
             article.lang, article.lang_confidence = lang, confidence
         return articles, []
 

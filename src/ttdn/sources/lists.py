@@ -226,6 +226,4 @@ def source_spec(fields: Mapping[str, str]) -> SourceSpec:
             raise BadInput(f"cadence {cadence!r} is not a positive whole number of minutes")
         cadence_minutes = int(cadence)
     name = fields.get("name") or parts.hostname or url
-    return SourceSpec(
-        url=url, name=name, kind=kind, country=country, lang=lang, cadence_minutes=cadence_minutes
-    )
+    return SourceSpec(url=url, name=name, kind=kind, country=country, lang=lang, cadence_minutes=cadence_minutes)

@@ -61,16 +61,12 @@ class ArticleStore:
                 found.setdefault(content_hash, StoredFingerprint(id_, dup_of or id_, minhash))
         return found
 
-    def band_candidates(
-        self, bands: Iterable[tuple[int, int]]
-    ) -> dict[tuple[int, int], list[StoredFingerprint]]:
+    def band_candidates(self, bands: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list[StoredFingerprint]]:
         bands = list(bands)
         if not bands:
             return {}
         query = (
-            select(
-                ArticleBand.band, ArticleBand.hash, ArticleRow.id, ArticleRow.duplicate_of, ArticleRow.minhash
-            )
+            select(ArticleBand.band, ArticleBand.hash, ArticleRow.id, ArticleRow.duplicate_of, ArticleRow.minhash)
             .join(ArticleRow, ArticleRow.id == ArticleBand.article_id)
             .where(tuple_(ArticleBand.band, ArticleBand.hash).in_(bands))
         )
@@ -115,9 +111,7 @@ class ArticleStore:
                     result.exact_duplicates += 1
                 elif article.dup_kind == "near":
                     result.near_duplicates += 1
-                bands.extend(
-                    {"band": band, "hash": h, "article_id": id_} for band, h in enumerate(article.band_hashes)
-                )
+                bands.extend({"band": band, "hash": h, "article_id": id_} for band, h in enumerate(article.band_hashes))
             if links:
                 conn.execute(
                     update(ArticleRow)

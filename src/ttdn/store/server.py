@@ -50,8 +50,6 @@ def ensure_database(admin_url: str, name: str, *, template: str | None = None) -
             return
         stmt = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
         if template:
-            stmt = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                sql.Identifier(name), sql.Identifier(template)
-            )
+            stmt = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template))
         with contextlib.suppress(psycopg.errors.DuplicateDatabase):  # another process won the race
             conn.execute(stmt)

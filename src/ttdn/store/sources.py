@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Engine, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from ttdn.errors import BadInput, TTDNError
@@ -76,7 +76,7 @@ class SourceStore:
             ).all()
         return len(added), len(rows) - len(added)
 
-    def list(self, *, enabled_only: bool = False) -> list[SourceRecord]:
+    def all(self, *, enabled_only: bool = False) -> list[SourceRecord]:
         query = select(*_COLUMNS).order_by(Source.id)
         if enabled_only:
             query = query.where(Source.enabled)
@@ -104,7 +104,7 @@ class SourceStore:
         return source
 
     @staticmethod
-    def _match(ref: str | int):  # type: ignore[no-untyped-def]
+    def _match(ref: str | int) -> ColumnElement[bool]:
         if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
             return Source.id == int(ref)
         return or_(Source.url == ref, Source.name == ref)
@@ -190,9 +190,7 @@ class SourceStore:
                 )
             )
 
-    def record_rejections(
-        self, run_id: str, rejections: Sequence[Rejection], *, source_id: int | None = None
-    ) -> None:
+    def record_rejections(self, run_id: str, rejections: Sequence[Rejection], *, source_id: int | None = None) -> None:
         if not rejections:
             return
         rows = [
@@ -209,8 +207,6 @@ class SourceStore:
             conn.execute(insert(RejectionRow), rows)
 
     def rejections(self, run_id: str) -> list[Rejection]:
-        query = select(RejectionRow.origin, RejectionRow.reason, RejectionRow.kind).where(
-            RejectionRow.run_id == run_id
-        )
+        query = select(RejectionRow.origin, RejectionRow.reason, RejectionRow.kind).where(RejectionRow.run_id == run_id)
         with self.engine.connect() as conn:
             return [Rejection(origin=o, reason=r, kind=k) for o, r, k in conn.execute(query.order_by(RejectionRow.id))]

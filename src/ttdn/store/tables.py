@@ -105,9 +105,7 @@ class Article(Base):
     # deduplication
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     minhash: Mapped[bytes] = mapped_column(LargeBinary)
-    duplicate_of: Mapped[int | None] = mapped_column(
-        ForeignKey("articles.id", ondelete="SET NULL"), index=True
-    )
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"), index=True)
     dup_kind: Mapped[str | None] = mapped_column(String(8))  # None | exact | near
     # enrichment (later stages)
     relevance: Mapped[float | None] = mapped_column(Float)

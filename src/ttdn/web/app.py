@@ -37,14 +37,16 @@ def create_app(store: Store, settings: Settings, *, run_scheduler: bool = True) 
     def health() -> dict[str, Any]:
         with store.database.engine.connect() as conn:
             articles = conn.execute(select(func.count()).select_from(Article)).scalar_one()
-        return {"status": "ok", "version": __version__, "articles": articles, "embedded": store.database.embedded}
+        return {
+            "status": "ok",
+            "version": __version__,
+            "articles": articles,
+            "embedded": store.database.embedded,
+        }
 
     @app.get("/api/sources")
     def sources() -> list[dict[str, Any]]:
-        return [
-            {slot: getattr(r, slot) for slot in r.__slots__} | {"healthy": r.healthy}  # type: ignore[attr-defined]
-            for r in store.sources.list()
-        ]
+        return [{slot: getattr(r, slot) for slot in r.__slots__} | {"healthy": r.healthy} for r in store.sources.all()]
 
     @app.get("/api/articles")
     def articles(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)) -> list[dict[str, Any]]:

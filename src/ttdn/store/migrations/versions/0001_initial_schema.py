@@ -67,9 +67,7 @@ def upgrade() -> None:
         sa.Column("lang_declared", sa.String(length=16), nullable=True),
         sa.Column("lang_confidence", sa.Float(), nullable=False),
         sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column(
-            "collected_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
-        ),
+        sa.Column("collected_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
         sa.Column("minhash", sa.LargeBinary(), nullable=False),
         sa.Column("duplicate_of", sa.BigInteger(), nullable=True),
