@@ -125,9 +125,7 @@ def test_bom_wins_over_declarations() -> None:
     assert decode_body(codecs.BOM_UTF32_LE + "Huế".encode("utf-32-le")) == ("Huế", "utf-32-le")
 
 
-@pytest.mark.parametrize(
-    "label", ["x-foo", "", "utf-99", "base64", "rot13", "utf-7", "x-user-defined", "\x00"]
-)
+@pytest.mark.parametrize("label", ["x-foo", "", "utf-99", "base64", "rot13", "utf-7", "x-user-defined", "\x00"])
 def test_unknown_or_unsafe_charset_names_fall_back(label: str) -> None:
     body = "Thủ tướng thăm Đà Nẵng".encode()
     assert decode_body(body, label) == ("Thủ tướng thăm Đà Nẵng", "utf-8")

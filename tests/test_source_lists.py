@@ -23,9 +23,7 @@ def test_opml_good_outlines_with_inherited_and_plain_attributes() -> None:
     assert sources == [
         # country, language and cadence come from the category; "vn" is upper-cased
         SourceSpec("https://bao.example.vn/rss/home.rss", "Báo thử nghiệm", "feed", "VN", "vi", 15),
-        SourceSpec(
-            "https://bao.example.vn/sitemap-news.xml", "Sitemap thử nghiệm", "sitemap", "VN", "vi", 120
-        ),
+        SourceSpec("https://bao.example.vn/sitemap-news.xml", "Sitemap thử nghiệm", "sitemap", "VN", "vi", 120),
         # title when there is no text; "fr-FR" → "fr"; kind is case-insensitive
         SourceSpec("https://journal.example.fr/rss", "Le Journal d'essai", "feed", "FR", "fr", None),
         SourceSpec("https://zh.example.cn/page.html", "测试页面", "page", "CN", "zh", None),
@@ -100,8 +98,7 @@ def test_external_entities_are_never_read(tmp_path: Path) -> None:
     doctype = f'<?xml version="1.0"?>\n<!DOCTYPE opml [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>\n'
     in_attribute = tmp_path / "xxe-attribute.opml"
     in_attribute.write_text(
-        doctype + '<opml version="2.0"><body><outline text="&xxe;" xmlUrl="https://a.example.org/rss"/>'
-        "</body></opml>",
+        doctype + '<opml version="2.0"><body><outline text="&xxe;" xmlUrl="https://a.example.org/rss"/></body></opml>',
         encoding="utf-8",
     )
     with pytest.raises(BadInput, match="external entity") as caught:

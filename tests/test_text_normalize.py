@@ -90,9 +90,7 @@ def test_mixed_language_text_changes_only_vietnamese_words() -> None:
 
 
 def test_whitespace_variants() -> None:
-    text = (
-        "Việt\u00a0Nam\u200b là\u202fđất nước\r\nxinh đẹp\rquá\u2028và\u2029thế\u2060 thôi\ufeff\tTab\u00ad"
-    )
+    text = "Việt\u00a0Nam\u200b là\u202fđất nước\r\nxinh đẹp\rquá\u2028và\u2029thế\u2060 thôi\ufeff\tTab\u00ad"
     assert normalize_text(text) == "Việt Nam là đất nước\nxinh đẹp\nquá\nvà\nthế thôi\tTab"
 
 

@@ -156,9 +156,7 @@ def _iter_jsonl(path: Path, max_bytes: int) -> Iterator[RawArticle | Rejection]:
                     del line
                     _skip_line(stream)
                     lineno += 1
-                    yield Rejection(
-                        f"{path}:{lineno}", f"line longer than {max_bytes} bytes", kind="too_large"
-                    )
+                    yield Rejection(f"{path}:{lineno}", f"line longer than {max_bytes} bytes", kind="too_large")
                     continue
             except (OSError, EOFError, zlib.error) as exc:
                 yield Rejection(
@@ -375,9 +373,7 @@ def _iter_html_files(files: list[Path], max_bytes: int) -> Iterator[RawArticle |
         try:
             size = file.stat().st_size
             if size > max_bytes:
-                yield Rejection(
-                    origin, f"file is {size} bytes, over the {max_bytes}-byte limit", kind="too_large"
-                )
+                yield Rejection(origin, f"file is {size} bytes, over the {max_bytes}-byte limit", kind="too_large")
                 continue
             body = file.read_bytes()
         except OSError as exc:
@@ -386,9 +382,7 @@ def _iter_html_files(files: list[Path], max_bytes: int) -> Iterator[RawArticle |
         yield _extract_html(body, url=None, origin=origin)
 
 
-def _extract_html(
-    body: bytes, *, url: str | None, origin: str, charset: str | None = None
-) -> RawArticle | Rejection:
+def _extract_html(body: bytes, *, url: str | None, origin: str, charset: str | None = None) -> RawArticle | Rejection:
     """One page → an article with trafilatura; ``url`` None: take the page's canonical URL."""
     if not body.strip():
         return Rejection(origin, "no article text (empty page)", kind="bad_content")

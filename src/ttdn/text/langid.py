@@ -150,9 +150,7 @@ class LanguageIdentifier:
             return None, (decl, 0.0)
         return sample, None
 
-    def _post(
-        self, values: list[tuple[str, float]], declared: str | None, sample: str
-    ) -> tuple[str | None, float]:
+    def _post(self, values: list[tuple[str, float]], declared: str | None, sample: str) -> tuple[str | None, float]:
         decl = self._declared(declared)
         if not values or values[0][1] <= 0.0:
             return decl, 0.0
