@@ -21,6 +21,8 @@ If-None-Match or If-Modified-Since says the client has it). Special routes:
     /broken/bad-gzip           Content-Encoding: gzip, body is not gzip
     /broken/slow-headers       answers after 3 s (read timeout tests)
     /flaky/500-then-ok         500 on the first hit after reset, then a page
+    /bulk/feed.xml?n=N         an RSS feed of N generated entries → /bulk/page/I (each page
+                               answers after 30 ms, so a collection takes long enough to kill)
     /redirect/en-feed          301 → /feeds/en.atom
 """
 
@@ -37,7 +39,7 @@ from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -223,6 +225,8 @@ class _Handler(BaseHTTPRequestHandler):
         }
         if path in special:
             special[path]()
+        elif path.startswith("/bulk/"):
+            self._bulk(path)
         elif path == "/broken/429" and hit == 1:
             self._send(429, b"slow down", {"Retry-After": "1"})
         elif path == "/flaky/500-then-ok" and hit == 1:
@@ -246,6 +250,24 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(block)
         except OSError:
             pass
+
+    def _bulk(self, path: str) -> None:
+        if path == "/bulk/feed.xml":
+            n = int(parse_qs(urlsplit(self.path).query).get("n", ["50"])[0])
+            items = "".join(
+                f"<item><title>Bulk {i}</title><link>{self.fixture.base}/bulk/page/{i}</link></item>" for i in range(n)
+            )
+            body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Bulk</title>{items}</channel></rss>'
+            self._send(200, body.encode(), {"Content-Type": "application/rss+xml"})
+            return
+        number = path.rsplit("/", 1)[-1]
+        self.fixture.stopping.wait(0.03)
+        words = " ".join(f"word{(int(number) * 7919 + k) % 100003}" for k in range(120)) if number.isdigit() else ""
+        body = (
+            f"<html lang='en'><head><title>Bulk story {number}</title></head><body><article>"
+            f"<h1>Bulk story {number}</h1><p>Vietnam story number {number}. {words}</p></article></body></html>"
+        )
+        self._send(200, body.encode(), {"Content-Type": "text/html; charset=utf-8"})
 
     def _slow(self) -> None:
         self.fixture.stopping.wait(3)
