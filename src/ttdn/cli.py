@@ -264,8 +264,10 @@ def import_cmd(
             raise _fail(exc.reason) from exc
     for rejection in summary.rejections[:show]:
         err_console.print(f"  [yellow]{rejection.origin}[/]: {rejection.reason}")
-    if len(summary.rejections) > show:
-        err_console.print(f"  … {len(summary.rejections) - show} more (run id {summary.run_id})")
+    if summary.rejected > show:
+        err_console.print(
+            f"  … {summary.rejected - show} more, all stored in the rejections table (run id {summary.run_id})"
+        )
     console.print_json(json.dumps(summary.as_dict()))
 
 

@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 Stage = Callable[[list[Article]], tuple[list[Article], list[Rejection]]]
 BATCH_SIZE = 200
+KEPT_REJECTIONS = 1000  # kept in memory for the summary; every rejection is stored
 
 
 def stages(settings: Settings, index: DuplicateIndex) -> list[tuple[str, Stage]]:
@@ -93,7 +94,7 @@ def ingest(
         summary.near_duplicates += saved.near_duplicates
         summary.already_stored += passed_stages - saved.inserted  # same url_key already there
         summary.rejected += len(rejected)
-        summary.rejections.extend(rejected)
+        summary.rejections.extend(rejected[: max(0, KEPT_REJECTIONS - len(summary.rejections))])
         if on_progress is not None:
             on_progress(len(batch))
     return summary
