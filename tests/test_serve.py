@@ -87,5 +87,13 @@ def test_scheduler_inside_serve_collects_due_sources(
         assert source["items_collected"] == 2 and source["healthy"] is True
         titles = [a["title"] for a in httpx.get(f"{base}/api/articles").json()]
         assert len(titles) == 2 and all(titles)
+        deadline = time.monotonic() + 90  # the worker then analyses them
+        while time.monotonic() < deadline and any(
+            httpx.get(f"{base}/api/articles/{a['id']}").json()["enriched_at"] is None
+            for a in httpx.get(f"{base}/api/articles").json()
+        ):
+            time.sleep(0.5)
+        article = httpx.get(f"{base}/api/articles/{httpx.get(f'{base}/api/articles').json()[0]['id']}").json()
+        assert article["enriched_at"] is not None and article["relevance"] > 0.5
     finally:
         stop(process)

@@ -271,6 +271,66 @@ def import_cmd(
     console.print_json(json.dumps(summary.as_dict()))
 
 
+@app.command("enrich")
+def enrich_cmd(
+    redo: Annotated[bool, typer.Option("--all", help="Process every stored article again.")] = False,
+    retry_failed: Annotated[bool, typer.Option(help="Process again the articles that failed before.")] = False,
+    limit: Annotated[int | None, typer.Option(min=1, help="Stop after this many articles.")] = None,
+) -> None:
+    """Phân tích bài đã lưu / Analyse stored articles: relevance, places, embedding, topics.
+
+    Resumes where an interrupted run stopped; an article that fails is recorded and skipped.
+    """
+    from ttdn.pipeline.enrich import enrich, pending_count, reset
+    from ttdn.pipeline.topology import enrich_stages
+
+    settings = _settings()
+    with _open_store() as store:
+        if redo or retry_failed:
+            reset(store, failed_only=not redo)
+        pending = pending_count(store)
+        total = pending if limit is None else min(pending, limit)
+        try:
+            stages = enrich_stages(settings)
+        except TTDNError as exc:
+            raise _fail(exc.reason) from exc
+        with _progress() as progress:
+            task = progress.add_task("Phân tích / enriching", total=total)
+            summary = enrich(
+                store,
+                stages,
+                batch_size=settings.enrich_batch,
+                limit=limit,
+                on_progress=lambda n: progress.advance(task, n),
+            )
+    console.print_json(json.dumps(summary.as_dict()))
+
+
+@app.command("similar")
+def similar_cmd(
+    article_id: Annotated[int, typer.Argument(help="A stored article's id.")],
+    limit: Annotated[int, typer.Option(min=1, max=100, help="How many neighbours.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Bài tương tự / The stored articles nearest to one article, in any language."""
+    with _open_store() as store:
+        neighbours = store.articles.similar(article_id, limit)
+        if not neighbours and not store.articles.exists(article_id):
+            raise _fail(f"no article with id {article_id}")
+    if as_json:
+        rows = [{"id": i, "title": t, "lang": lang, "similarity": round(s, 4)} for i, t, lang, s in neighbours]
+        console.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    if not neighbours:
+        err_console.print("Chưa có vector — chạy `ttdn enrich` / no embedding yet: run `ttdn enrich`.")
+    table = Table(title=f"Tương tự / similar to {article_id}")
+    for column in ("id", "lang", "similarity", "title"):
+        table.add_column(column)
+    for i, t, lang, s in neighbours:
+        table.add_row(str(i), lang or "", f"{s:.3f}", t[:90])
+    console.print(table)
+
+
 # ---------------------------------------------------------------------------- serve / doctor
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-__all__ = ["Article", "RawArticle", "Rejection", "SourceSpec"]
+__all__ = ["Article", "Enrichment", "RawArticle", "Rejection", "SourceSpec"]
 
 
 @dataclass(slots=True)
@@ -77,3 +78,27 @@ class SourceSpec:
     country: str | None = None
     lang: str | None = None
     cadence_minutes: int | None = None
+
+
+@dataclass(slots=True)
+class Enrichment:
+    """A stored article on its way through the analysis stages; each stage fills its fields.
+
+    ``title`` and ``text`` are the originals, so character offsets (places, evidence) point
+    into what the user sees. A stage that fails on this article sets ``error`` and the later
+    stages leave it alone.
+    """
+
+    article_id: int
+    title: str
+    text: str
+    lang: str | None = None
+    published_at: datetime | None = None
+    relevance: float | None = None
+    places: dict[str, Any] | None = None
+    embedding: Any = None  # numpy float32 vector
+    topics: list[dict[str, Any]] | None = None
+    tone: float | None = None
+    tone_evidence: list[dict[str, Any]] | None = None
+    story_id: int | None = None
+    error: str | None = None

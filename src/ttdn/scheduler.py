@@ -1,8 +1,9 @@
-"""The collection scheduler that runs inside ``ttdn serve``.
+"""The collection scheduler and enrichment worker that run inside ``ttdn serve``.
 
 Each source has its own cadence; every ``tick`` seconds the scheduler claims the sources
 that are due (``SourceStore.claim_due`` uses ``FOR UPDATE SKIP LOCKED``, so several
-servers may share one database) and collects them.
+servers may share one database) and collects them, then analyses the articles not yet
+enriched (at most ``ENRICH_PER_TICK`` a tick, so collection keeps its cadence).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 
+from ttdn.pipeline.understand import EnrichStage
 from ttdn.settings import Settings
 from ttdn.store import Store
 
@@ -17,12 +19,16 @@ __all__ = ["CollectionScheduler"]
 
 logger = logging.getLogger(__name__)
 
+ENRICH_PER_TICK = 500
+
 
 class CollectionScheduler:
-    def __init__(self, store: Store, settings: Settings, *, tick: float = 30.0) -> None:
+    def __init__(self, store: Store, settings: Settings, *, tick: float = 30.0, enrich: bool = True) -> None:
         self.store = store
         self.settings = settings
         self.tick = tick
+        self.enrich = enrich
+        self._stages: list[tuple[str, EnrichStage]] | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.passes = 0
@@ -44,6 +50,14 @@ class CollectionScheduler:
         if due:
             summary = collect(due, self.store, self.settings)
             logger.info("scheduled pass: %s", summary.as_dict())
+        if self.enrich:
+            from ttdn.pipeline.enrich import enrich
+            from ttdn.pipeline.topology import enrich_stages
+
+            self._stages = self._stages or enrich_stages(self.settings)
+            done = enrich(self.store, self._stages, batch_size=self.settings.enrich_batch, limit=ENRICH_PER_TICK)
+            if done.enriched or done.failed:
+                logger.info("enriched: %s", done.as_dict())
         self.passes += 1
         return len(due)
 

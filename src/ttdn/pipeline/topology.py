@@ -1,10 +1,13 @@
-"""The pipeline topology, readable in one function.
+"""The pipeline topology, readable in two short functions.
 
     sources ─► collect / import ─► normalise ─► language ─► fingerprint ─► dedupe ─► store
+    store ─► relevance & places ─► embedding ─► topics ─► … ─► store            (enrich)
 
-Each stage takes a batch of ``Article`` records and returns the ones that go on plus
-``Rejection`` records for those that cannot; no stage knows how records are stored.
-Later stages (relevance, embedding, topics, tone, story, narratives) join ``stages()``.
+``stages()`` is what every new article goes through on its way in; each stage takes a batch
+of ``Article`` records and returns the ones that go on plus ``Rejection`` records for those
+that cannot. ``enrich_stages()`` is the analysis of stored articles, run by ``ttdn enrich``
+and by the worker inside ``ttdn serve``; each fills its fields of ``Enrichment`` records.
+No stage knows how records are stored.
 """
 
 from __future__ import annotations
@@ -15,15 +18,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
+from ttdn.pipeline import understand
 from ttdn.pipeline.dedupe import DuplicateIndex, link_duplicates
 from ttdn.pipeline.fingerprint import fingerprint
 from ttdn.pipeline.language import identify_language
 from ttdn.pipeline.normalise import normalise
+from ttdn.pipeline.understand import EnrichStage
 from ttdn.records import Article, RawArticle, Rejection
 from ttdn.settings import Settings
 from ttdn.store import Store
 
-__all__ = ["BATCH_SIZE", "IngestSummary", "Stage", "ingest", "stages"]
+__all__ = ["BATCH_SIZE", "IngestSummary", "Stage", "enrich_stages", "ingest", "stages"]
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +44,15 @@ def stages(settings: Settings, index: DuplicateIndex) -> list[tuple[str, Stage]]
         ("language", identify_language(settings.languages)),
         ("fingerprint", fingerprint(settings.near_duplicate_threshold)),
         ("dedupe", link_duplicates(index, settings.near_duplicate_threshold)),
+    ]
+
+
+def enrich_stages(settings: Settings) -> list[tuple[str, EnrichStage]]:
+    """The ordered analysis stages over stored articles."""
+    return [
+        ("relevance", understand.relevance(settings)),
+        ("embedding", understand.embed(settings)),
+        ("topics", understand.topics(settings)),
     ]
 
 

@@ -60,9 +60,7 @@ class ArticleStore:
                 found.setdefault(content_hash, StoredFingerprint(id_, dup_of or id_, minhash))
         return found
 
-    def band_candidates(
-        self, bands: Iterable[tuple[int, int]]
-    ) -> dict[tuple[int, int], list[StoredFingerprint]]:
+    def band_candidates(self, bands: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list[StoredFingerprint]]:
         bands = list(bands)
         if not bands:
             return {}
@@ -137,6 +135,26 @@ class ArticleStore:
                     },
                 )
         return result
+
+    def similar(self, article_id: int, limit: int = 10) -> list[tuple[int, str, str | None, float]]:
+        """(id, title, lang, cosine similarity) of the stored articles nearest to ``article_id``.
+
+        Uses the HNSW index on the embeddings; an article not yet enriched has no neighbours.
+        """
+        query = text(
+            "SELECT a.id, a.title, a.lang, 1 - (a.embedding <=> q.embedding) AS similarity "
+            "FROM articles q JOIN articles a ON a.id <> q.id AND a.embedding IS NOT NULL "
+            "WHERE q.id = :id AND q.embedding IS NOT NULL "
+            "ORDER BY a.embedding <=> q.embedding LIMIT :limit"
+        )
+        with self.engine.connect() as conn:
+            return [
+                (i, t, lang, float(sim)) for i, t, lang, sim in conn.execute(query, {"id": article_id, "limit": limit})
+            ]
+
+    def exists(self, article_id: int) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(ArticleRow.id).where(ArticleRow.id == article_id)).first() is not None
 
     def count(self) -> int:
         with self.engine.connect() as conn:

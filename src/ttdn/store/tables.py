@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["EMBEDDING_DIM", "Article", "ArticleBand", "Base", "FetchLog", "Rejection", "Source"]
+__all__ = ["EMBEDDING_DIM", "Article", "ArticleBand", "Base", "FetchLog", "Rejection", "Source", "Story"]
 
 EMBEDDING_DIM = 384  # multilingual-e5-small
 
@@ -114,7 +114,36 @@ class Article(Base):
     tone: Mapped[float | None] = mapped_column(Float)
     story_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     embedding: Mapped[Any] = mapped_column(HALFVEC(EMBEDDING_DIM), nullable=True)
-    enriched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    tone_evidence: Mapped[list[Any] | None] = mapped_column(JSONB)
+    enriched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    enrich_error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index(
+            "ix_articles_embedding",
+            "embedding",
+            postgresql_using="hnsw",
+            postgresql_ops={"embedding": "halfvec_cosine_ops"},
+            postgresql_where="embedding IS NOT NULL",
+        ),
+    )
+
+
+class Story(Base):
+    """A story: articles about the same event, across languages (online clustering)."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    size: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    languages: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list, server_default="{}")
+    countries: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list, server_default="{}")
+    tone_sum: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    tone_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    centroid: Mapped[Any] = mapped_column(HALFVEC(EMBEDDING_DIM), nullable=True)
 
 
 class ArticleBand(Base):

@@ -19,7 +19,7 @@ __all__ = ["create_app"]
 
 
 def create_app(store: Store, settings: Settings, *, run_scheduler: bool = True) -> FastAPI:
-    scheduler = CollectionScheduler(store, settings) if run_scheduler else None
+    scheduler = CollectionScheduler(store, settings, enrich=settings.enrich_worker) if run_scheduler else None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

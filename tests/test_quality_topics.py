@@ -1,0 +1,60 @@
+"""Quality gate: the shipped topic model on the held-out part of its labelled set."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from ttdn.models.topics import (
+    DATA_DIR,
+    default_model_dir,
+    evaluate,
+    is_held_out,
+    load_default,
+    read_labelled_jsonl,
+    train_default,
+)
+
+BASELINE = json.loads((Path(__file__).parent / "fixtures" / "topics" / "baseline.json").read_text("utf-8"))
+TAXONOMY = json.loads((DATA_DIR / "taxonomy.json").read_text("utf-8"))
+
+
+def held_out() -> list[tuple[str, list[str]]]:
+    examples, rejections = read_labelled_jsonl(DATA_DIR / "labelled.jsonl")
+    assert not rejections
+    return [ex for ex in examples if is_held_out(ex[0])]
+
+
+def test_labelled_set_covers_the_taxonomy() -> None:
+    examples, _ = read_labelled_jsonl(DATA_DIR / "labelled.jsonl")
+    counts = Counter(label for _, labels in examples for label in labels)
+    assert set(counts) == {topic["id"] for topic in TAXONOMY["topics"]}
+    assert min(counts.values()) >= 40
+    assert 0.2 <= len(held_out()) / len(examples) <= 0.3
+
+
+def test_shipped_model_scores_above_baseline() -> None:
+    model = load_default()
+    assert model.labels == sorted(topic["id"] for topic in TAXONOMY["topics"])
+    scores = evaluate(model, held_out())
+    assert scores["micro_f1"] >= BASELINE["min_micro_f1"], scores
+    assert scores["macro_f1"] >= BASELINE["min_macro_f1"], scores
+    weak = {label: f1 for label, f1 in scores["per_label_f1"].items() if f1 < BASELINE["min_label_f1"]}
+    assert not weak, scores
+
+
+def test_shipped_model_is_small_and_never_saw_the_held_out_part() -> None:
+    size = sum(p.stat().st_size for p in default_model_dir().iterdir())
+    assert size < BASELINE["max_model_bytes"]
+    examples, _ = read_labelled_jsonl(DATA_DIR / "labelled.jsonl")
+    assert load_default().info["n_examples"] == sum(not is_held_out(text) for text, _ in examples)
+
+
+def test_retraining_reproduces_the_shipped_model(tmp_path: Path) -> None:
+    fresh = train_default(tmp_path / "model")
+    texts = [text for text, _ in held_out()]
+    assert fresh.thresholds == load_default().thresholds
+    assert np.allclose(fresh.scores(texts), load_default().scores(texts), atol=1e-5)
