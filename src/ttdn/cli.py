@@ -5,19 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ttdn import __version__
+from ttdn.cli_models import topics_app
+from ttdn.console import console, err_console, fail, open_store, progress_bar, settings_or_exit
 from ttdn.errors import TTDNError
-from ttdn.settings import Settings, get_settings
-
-if TYPE_CHECKING:
-    from ttdn.store import Store
 
 app = typer.Typer(
     help="TTĐN — nền tảng thông tin đối ngoại / foreign-information platform.",
@@ -26,50 +22,7 @@ app = typer.Typer(
 )
 sources_app = typer.Typer(help="Nguồn tin / Sources: add, import, list, disable, remove.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
-
-console = Console()
-err_console = Console(stderr=True)
-
-SOURCE_KINDS = ("feed", "sitemap", "page")
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    err_console.print(f"[bold red]Lỗi / Error:[/] {message}")
-    return typer.Exit(code)
-
-
-def _settings() -> Settings:
-    try:
-        return get_settings()
-    except ValueError as exc:  # pydantic's ValidationError is a ValueError
-        raise _fail(f"invalid setting: {exc}") from exc
-
-
-def _open_store() -> Store:
-    from ttdn.store import Store
-
-    try:
-        return Store.open(_settings())
-    except TTDNError as exc:
-        raise _fail(exc.reason) from exc
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        disable=not err_console.is_terminal and not _force_progress(),
-    )
-
-
-def _force_progress() -> bool:
-    import os
-
-    return os.environ.get("TTDN_PROGRESS") == "1"
-
+app.add_typer(topics_app, name="topics")
 
 def _version_callback(value: bool) -> None:
     if value:
@@ -108,8 +61,8 @@ def sources_add(
     try:
         spec = source_spec(fields)
     except TTDNError as exc:
-        raise _fail(exc.reason) from exc
-    with _open_store() as store:
+        raise fail(exc.reason) from exc
+    with open_store() as store:
         added, _ = store.sources.add([spec])
     console.print("Đã thêm / added" if added else "Đã có / already present", url)
 
@@ -124,8 +77,8 @@ def sources_import(
     try:
         specs, rejections = read_source_list(path)
     except TTDNError as exc:
-        raise _fail(exc.reason) from exc
-    with _open_store() as store:
+        raise fail(exc.reason) from exc
+    with open_store() as store:
         added, present = store.sources.add(specs)
     console.print(f"added {added}, already present {present}, rejected {len(rejections)}")
     for rejection in rejections:
@@ -145,7 +98,7 @@ def sources_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Danh sách nguồn và tình trạng / List sources with their health."""
-    with _open_store() as store:
+    with open_store() as store:
         records = store.sources.all()
     if as_json:
         rows = [{slot: getattr(r, slot) for slot in r.__slots__} | {"healthy": r.healthy} for r in records]
@@ -182,11 +135,11 @@ def sources_list(
 
 
 def _set_enabled(ref: str, enabled: bool) -> None:
-    with _open_store() as store:
+    with open_store() as store:
         try:
             record = store.sources.set_enabled(ref, enabled)
         except TTDNError as exc:
-            raise _fail(exc.reason) from exc
+            raise fail(exc.reason) from exc
     console.print(("enabled" if enabled else "disabled"), record.id, record.name)
 
 
@@ -205,11 +158,11 @@ def sources_enable(ref: Annotated[str, typer.Argument(help="Source id, URL or na
 @sources_app.command("remove")
 def sources_remove(ref: Annotated[str, typer.Argument(help="Source id, URL or name.")]) -> None:
     """Xoá một nguồn / Remove a source (its articles stay)."""
-    with _open_store() as store:
+    with open_store() as store:
         try:
             record = store.sources.remove(ref)
         except TTDNError as exc:
-            raise _fail(exc.reason) from exc
+            raise fail(exc.reason) from exc
     console.print("removed", record.id, record.name)
 
 
@@ -224,13 +177,13 @@ def collect_cmd(
     """Thu thập một lượt / Collect every enabled source once."""
     from ttdn.collect.collector import collect
 
-    with _open_store() as store:
+    with open_store() as store:
         try:
             records = [store.sources.get(ref) for ref in source] if source else store.sources.all(enabled_only=True)
         except TTDNError as exc:
-            raise _fail(exc.reason) from exc
-        settings = _settings()
-        with _progress() as progress:
+            raise fail(exc.reason) from exc
+        settings = settings_or_exit()
+        with progress_bar() as progress:
             task = progress.add_task("Thu thập / collecting", total=len(records))
             summary = collect(
                 records, store, settings, workers=workers, on_source_done=lambda _: progress.advance(task)
@@ -250,8 +203,8 @@ def import_cmd(
     from ttdn.pipeline.topology import ingest
     from ttdn.sources.files import count_units, iter_import
 
-    settings = _settings()
-    with _open_store() as store, _progress() as progress:
+    settings = settings_or_exit()
+    with open_store() as store, progress_bar() as progress:
         task = progress.add_task("Nhập / importing", total=count_units(path))
         try:
             summary = ingest(
@@ -261,7 +214,7 @@ def import_cmd(
                 on_progress=lambda n: progress.advance(task, n),
             )
         except TTDNError as exc:
-            raise _fail(exc.reason) from exc
+            raise fail(exc.reason) from exc
     for rejection in summary.rejections[:show]:
         err_console.print(f"  [yellow]{rejection.origin}[/]: {rejection.reason}")
     if summary.rejected > show:
@@ -284,8 +237,8 @@ def enrich_cmd(
     from ttdn.pipeline.enrich import enrich, pending_count, reset
     from ttdn.pipeline.topology import enrich_stages
 
-    settings = _settings()
-    with _open_store() as store:
+    settings = settings_or_exit()
+    with open_store() as store:
         if redo or retry_failed:
             reset(store, failed_only=not redo)
         pending = pending_count(store)
@@ -293,8 +246,8 @@ def enrich_cmd(
         try:
             stages = enrich_stages(settings)
         except TTDNError as exc:
-            raise _fail(exc.reason) from exc
-        with _progress() as progress:
+            raise fail(exc.reason) from exc
+        with progress_bar() as progress:
             task = progress.add_task("Phân tích / enriching", total=total)
             summary = enrich(
                 store,
@@ -313,10 +266,10 @@ def similar_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Bài tương tự / The stored articles nearest to one article, in any language."""
-    with _open_store() as store:
+    with open_store() as store:
         neighbours = store.articles.similar(article_id, limit)
         if not neighbours and not store.articles.exists(article_id):
-            raise _fail(f"no article with id {article_id}")
+            raise fail(f"no article with id {article_id}")
     if as_json:
         rows = [{"id": i, "title": t, "lang": lang, "similarity": round(s, 4)} for i, t, lang, s in neighbours]
         console.print_json(json.dumps(rows, ensure_ascii=False))
@@ -345,8 +298,8 @@ def serve_cmd(
 
     from ttdn.web.app import create_app
 
-    settings = _settings()
-    store = _open_store()
+    settings = settings_or_exit()
+    store = open_store()
     application = create_app(store, settings, run_scheduler=settings.scheduler if scheduler is None else scheduler)
     console.print(f"TTĐN on http://{host or settings.host}:{port or settings.port} — {store.database.describe()}")
     try:
@@ -360,7 +313,7 @@ def doctor_cmd() -> None:
     """Kiểm tra cài đặt / Check the installation: database, data directory, models, versions."""
     from ttdn.doctor import run_checks
 
-    checks = run_checks(_settings())
+    checks = run_checks(settings_or_exit())
     table = Table(title="ttdn doctor")
     table.add_column("check")
     table.add_column("ok")

@@ -1,0 +1,96 @@
+"""Batch commands that run the models over JSONL files, with no database: topics, tone, stories.
+
+Each reads a file line by line, reports every bad line with its line number and reason on
+stderr, writes its output and prints a JSON summary.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ttdn.console import console, err_console, fail, progress_bar
+from ttdn.errors import TTDNError
+from ttdn.records import Rejection
+
+__all__ = ["topics_app"]
+
+topics_app = typer.Typer(help="Chủ đề / Topics: train and apply a topic classifier.", no_args_is_help=True)
+
+PREDICT_CHUNK = 1000
+
+
+def report(rejections: list[Rejection], show: int = 50) -> None:
+    for rejection in rejections[:show]:
+        err_console.print(f"  [yellow]{rejection.origin}[/]: {rejection.reason}")
+    if len(rejections) > show:
+        err_console.print(f"  … {len(rejections) - show} more")
+
+
+def summary(data: dict[str, Any]) -> None:
+    console.print_json(json.dumps(data, ensure_ascii=False))
+
+
+InFile = Annotated[Path, typer.Argument(help="Input JSONL file.", exists=True, dir_okay=False)]
+OutFile = Annotated[Path, typer.Argument(help="Output JSONL file (overwritten).", dir_okay=False)]
+
+
+@topics_app.command("train")
+def topics_train(
+    labelled: InFile,
+    model: Annotated[Path, typer.Option("--model", help="Directory to write the trained model to.")],
+    fixed_thresholds: Annotated[
+        bool, typer.Option(help="Use 0.5 for every label instead of tuning thresholds (faster).")
+    ] = False,
+) -> None:
+    """Huấn luyện / Train a classifier on lines {"text": ..., "labels": [...]} (any label set)."""
+    from ttdn.models.topics import TopicModel, read_labelled_jsonl
+
+    try:
+        examples, rejections = read_labelled_jsonl(labelled)
+    except TTDNError as exc:
+        raise fail(exc.reason) from exc
+    report(rejections)
+    labels = {label for _, example_labels in examples for label in example_labels}
+    with progress_bar() as progress:
+        task = progress.add_task("Huấn luyện / training", total=len(labels) * (1 if fixed_thresholds else 6))
+        try:
+            trained = TopicModel.train(
+                examples, on_progress=lambda n: progress.advance(task, n), tune_thresholds=not fixed_thresholds
+            )
+        except TTDNError as exc:
+            raise fail(exc.reason) from exc
+    trained.save(model)
+    summary(
+        {"examples": len(examples), "labels": len(trained.labels), "rejected": len(rejections), "model": str(model)}
+    )
+
+
+@topics_app.command("predict")
+def topics_predict(
+    source: InFile,
+    out: OutFile,
+    model: Annotated[Path | None, typer.Option("--model", help="Model directory (default: the shipped one).")] = None,
+    top_k: Annotated[int | None, typer.Option(min=1, help="Keep only the best K labels per line.")] = None,
+) -> None:
+    """Gán chủ đề / Score lines {"id": ..., "text": ...}; writes {"id", "labels": [{"label", "score"}]}."""
+    from ttdn.models.topics import TopicModel, load_default, read_predict_jsonl
+
+    try:
+        classifier = TopicModel.load(model) if model is not None else load_default()
+        items, rejections = read_predict_jsonl(source)
+    except TTDNError as exc:
+        raise fail(exc.reason) from exc
+    report(rejections)
+    with out.open("w", encoding="utf-8") as sink, progress_bar() as progress:
+        task = progress.add_task("Gán chủ đề / predicting", total=len(items))
+        for start in range(0, len(items), PREDICT_CHUNK):
+            chunk = items[start : start + PREDICT_CHUNK]
+            for (item_id, _), scored in zip(chunk, classifier.predict([t for _, t in chunk], top_k=top_k), strict=True):
+                labels = [{"label": label, "score": round(score, 4)} for label, score in scored]
+                sink.write(json.dumps({"id": item_id, "labels": labels}, ensure_ascii=False) + "\n")
+            progress.advance(task, len(chunk))
+    summary({"written": len(items), "rejected": len(rejections), "output": str(out)})

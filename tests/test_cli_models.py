@@ -1,0 +1,67 @@
+"""The model batch tools as a user runs them: JSONL in, JSONL out, bad lines reported."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def ttdn(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TTDN_")}
+    return subprocess.run([sys.executable, "-m", "ttdn.cli", *args], capture_output=True, text=True, env=env)
+
+
+def write_lines(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_topics_predict_with_the_shipped_model(tmp_path: Path) -> None:
+    source = write_lines(
+        tmp_path / "in.jsonl",
+        [
+            json.dumps({"id": "a", "text": "Lượng khách du lịch quốc tế đến Hội An tăng mạnh, các khách sạn kín phòng."}),
+            "{broken",
+            json.dumps({"id": "b", "text": ""}),
+            json.dumps({"id": "c", "text": "Vietnam's exports and foreign direct investment rose sharply this year."}),
+        ],
+    )
+    out = tmp_path / "out.jsonl"
+    result = ttdn("topics", "predict", str(source), str(out), "--top-k", "3")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"written": 2, "rejected": 2, "output": str(out)}
+    assert f"{source}:2" in result.stderr and f"{source}:3" in result.stderr
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["a", "c"]
+    assert rows[0]["labels"][0]["label"] == "tourism" and rows[1]["labels"][0]["label"] == "economy"
+    scores = [label["score"] for label in rows[0]["labels"]]
+    assert len(scores) == 3 and scores == sorted(scores, reverse=True)
+
+
+def test_topics_train_then_predict_any_label_set(tmp_path: Path) -> None:
+    words = {"sport": "football match goal team league", "weather": "rain storm typhoon flood forecast"}
+    lines = [
+        json.dumps({"text": f"{words[label].split()[i % 5]} {words[label].split()[(i + 2) % 5]} report {i}",
+                    "labels": [label]})
+        for label in words
+        for i in range(12)
+    ]  # fmt: skip
+    labelled = write_lines(tmp_path / "labelled.jsonl", [*lines, json.dumps({"text": "x", "labels": "sport"})])
+    model = tmp_path / "model"
+    trained = ttdn("topics", "train", str(labelled), "--model", str(model))
+    assert trained.returncode == 0, trained.stderr
+    assert json.loads(trained.stdout)["labels"] == 2 and "labels" in trained.stderr
+    source = write_lines(tmp_path / "in.jsonl", [json.dumps({"id": 1, "text": "typhoon brings flood and rain"})])
+    out = tmp_path / "out.jsonl"
+    assert ttdn("topics", "predict", str(source), str(out), "--model", str(model)).returncode == 0
+    [row] = [json.loads(line) for line in out.read_text().splitlines()]
+    assert row["id"] == "1" and row["labels"][0]["label"] == "weather"
+
+
+def test_topics_predict_with_a_missing_model_dir(tmp_path: Path) -> None:
+    source = write_lines(tmp_path / "in.jsonl", [json.dumps({"id": 1, "text": "x"})])
+    result = ttdn("topics", "predict", str(source), str(tmp_path / "o.jsonl"), "--model", str(tmp_path / "nope"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr and "nope" in result.stderr
