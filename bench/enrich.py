@@ -1,0 +1,85 @@
+"""Benchmark: full enrichment throughput with the default backends.
+
+Imports N synthetic multilingual articles (the generator of ``bench/ingest.py``), then runs
+every enrichment stage (relevance and places, embedding, topics, …) over them exactly as
+``ttdn enrich`` does, and prints one JSON object: articles/s of the enrichment alone, the
+time per stage, and the peak RSS of this process.
+
+    python bench/enrich.py --n 500
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from ingest import synthetic
+from ttdn.pipeline.enrich import enrich
+from ttdn.pipeline.topology import enrich_stages, ingest
+from ttdn.records import Enrichment
+from ttdn.settings import Settings
+from ttdn.store import Store
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=500, help="articles to enrich")
+    parser.add_argument("--batch", type=int, default=32, help="articles per committed batch")
+    args = parser.parse_args()
+
+    data_dir = Path(tempfile.mkdtemp(prefix="ttdn-bench-enrich-"))
+    settings = Settings(data_dir=data_dir)
+    store = Store.open(settings)
+    ingest(synthetic(args.n, seed=11), store, settings)
+    t_load = time.perf_counter()
+    stages = enrich_stages(settings)
+    load_s = time.perf_counter() - t_load
+
+    spent: dict[str, float] = defaultdict(float)
+
+    def timed(name: str, stage):  # type: ignore[no-untyped-def]
+        def run(items: list[Enrichment]) -> None:
+            t = time.perf_counter()
+            stage(items)
+            spent[name] += time.perf_counter() - t
+
+        return run
+
+    t0 = time.perf_counter()
+    summary = enrich(store, [(name, timed(name, stage)) for name, stage in stages], batch_size=args.batch)
+    elapsed = time.perf_counter() - t0
+    store.close()
+    print(
+        json.dumps(
+            {
+                "benchmark": "enrich",
+                "n": args.n,
+                "enriched": summary.enriched,
+                "failed": summary.failed,
+                "seconds": round(elapsed, 2),
+                "articles_per_s": round(summary.enriched / elapsed, 2),
+                "model_load_s": round(load_s, 2),
+                "stage_seconds": {name: round(value, 2) for name, value in spent.items()},
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "machine": f"{platform.machine()} {psutil.cpu_count()} cpu "
+                f"{round(psutil.virtual_memory().total / 2**30)} GiB",
+            }
+        )
+    )
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
