@@ -44,7 +44,7 @@ def main() -> None:
     store = Store.open(settings)
     ingest(synthetic(args.n, seed=11), store, settings)
     t_load = time.perf_counter()
-    stages = enrich_stages(settings)
+    stages = enrich_stages(settings, store.stories)
     load_s = time.perf_counter() - t_load
 
     spent: dict[str, float] = defaultdict(float)

@@ -24,6 +24,7 @@ sources_app = typer.Typer(help="Nguồn tin / Sources: add, import, list, disabl
 app.add_typer(sources_app, name="sources")
 app.add_typer(topics_app, name="topics")
 
+
 def _version_callback(value: bool) -> None:
     if value:
         console.print(f"ttdn {__version__}")
@@ -244,7 +245,7 @@ def enrich_cmd(
         pending = pending_count(store)
         total = pending if limit is None else min(pending, limit)
         try:
-            stages = enrich_stages(settings)
+            stages = enrich_stages(settings, store.stories)
         except TTDNError as exc:
             raise fail(exc.reason) from exc
         with progress_bar() as progress:

@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     story_window_hours: float = Field(
         72.0, gt=0, description="An article joins a story only if the story had an article within this many hours."
     )
+    story_threshold: float = Field(
+        0.85, gt=0, lt=1, description="Cosine similarity of title + lead embeddings at which an article joins a story."
+    )
     tone_target: str = Field("Vietnam", description="The default target whose tone articles are scored toward.")
     enrich_batch: int = Field(32, gt=0, le=1000, description="Articles enriched per committed batch.")
     host: str = Field("127.0.0.1", description="Address `ttdn serve` listens on.")

@@ -1,7 +1,7 @@
 """The pipeline topology, readable in two short functions.
 
     sources ─► collect / import ─► normalise ─► language ─► fingerprint ─► dedupe ─► store
-    store ─► relevance & places ─► embedding ─► topics ─► … ─► store            (enrich)
+    store ─► relevance & places ─► embedding ─► topics ─► story ─► store       (enrich)
 
 ``stages()`` is what every new article goes through on its way in; each stage takes a batch
 of ``Article`` records and returns the ones that go on plus ``Rejection`` records for those
@@ -23,6 +23,7 @@ from ttdn.pipeline.dedupe import DuplicateIndex, link_duplicates
 from ttdn.pipeline.fingerprint import fingerprint
 from ttdn.pipeline.language import identify_language
 from ttdn.pipeline.normalise import normalise
+from ttdn.pipeline.story import StoryIndex, assign_stories
 from ttdn.pipeline.understand import EnrichStage
 from ttdn.records import Article, RawArticle, Rejection
 from ttdn.settings import Settings
@@ -47,12 +48,13 @@ def stages(settings: Settings, index: DuplicateIndex) -> list[tuple[str, Stage]]
     ]
 
 
-def enrich_stages(settings: Settings) -> list[tuple[str, EnrichStage]]:
+def enrich_stages(settings: Settings, stories: StoryIndex) -> list[tuple[str, EnrichStage]]:
     """The ordered analysis stages over stored articles."""
     return [
         ("relevance", understand.relevance(settings)),
         ("embedding", understand.embed(settings)),
         ("topics", understand.topics(settings)),
+        ("story", assign_stories(stories, settings.story_threshold, settings.story_window_hours)),
     ]
 
 

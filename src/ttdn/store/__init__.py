@@ -6,8 +6,18 @@ from ttdn.settings import Settings
 from ttdn.store.articles import ArticleStore, SavedBatch
 from ttdn.store.db import Database, open_database
 from ttdn.store.sources import SourceRecord, SourceStore
+from ttdn.store.stories import StoryStore, StorySummary
 
-__all__ = ["ArticleStore", "Database", "SavedBatch", "SourceRecord", "SourceStore", "Store"]
+__all__ = [
+    "ArticleStore",
+    "Database",
+    "SavedBatch",
+    "SourceRecord",
+    "SourceStore",
+    "Store",
+    "StoryStore",
+    "StorySummary",
+]
 
 
 class Store:
@@ -17,6 +27,7 @@ class Store:
         self.database = database
         self.articles = ArticleStore(database.engine)
         self.sources = SourceStore(database.engine, default_cadence_minutes=settings.default_cadence_minutes)
+        self.stories = StoryStore(database.engine)
 
     @classmethod
     def open(cls, settings: Settings) -> Store:

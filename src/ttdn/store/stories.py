@@ -1,0 +1,140 @@
+"""Story repository: online clustering state in PostgreSQL (centroids in pgvector).
+
+A new article joins the story whose centroid is nearest (HNSW index, restricted to stories
+seen within the time window) when the cosine similarity reaches the threshold; otherwise it
+opens a story. Centroids are running means, re-normalised; the story's title is the member
+headline that was nearest to the centroid when it joined.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+from sqlalchemy import Engine, text
+
+__all__ = ["StoryStore", "StorySummary"]
+
+
+@dataclass(frozen=True, slots=True)
+class StorySummary:
+    id: int
+    title: str
+    first_seen: datetime
+    last_seen: datetime
+    size: int
+    languages: list[str]
+    countries: list[str]
+    mean_tone: float | None
+    growth: int  # articles added within the growth window
+
+
+def _literal(vector: np.ndarray) -> str:
+    return "[" + ",".join(f"{float(x):.6g}" for x in vector) + "]"
+
+
+def _parse(value: object) -> np.ndarray:
+    if isinstance(value, str):
+        return np.array([float(x) for x in value.strip("[]").split(",")], dtype=np.float32)
+    return np.asarray(getattr(value, "to_numpy", lambda: value)(), dtype=np.float32)
+
+
+class StoryStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def nearest(self, vector: np.ndarray, since: datetime) -> tuple[int, float] | None:
+        """The active story nearest to ``vector`` and its cosine similarity."""
+        with self.engine.begin() as conn:
+            # filtered HNSW scans keep looking until enough rows pass the filter (pgvector ≥ 0.8)
+            conn.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
+            row = conn.execute(
+                text(
+                    "SELECT id, 1 - (centroid <=> CAST(:v AS halfvec)) FROM stories "
+                    "WHERE last_seen >= :since ORDER BY centroid <=> CAST(:v AS halfvec) LIMIT 1"
+                ),
+                {"v": _literal(vector), "since": since},
+            ).first()
+        return None if row is None else (int(row[0]), float(row[1]))
+
+    def open(
+        self, article_id: int, vector: np.ndarray, title: str, at: datetime, lang: str | None, countries: list[str],
+        tone: float | None,
+    ) -> int:  # fmt: skip
+        with self.engine.begin() as conn:
+            return int(
+                conn.execute(
+                    text(
+                        "INSERT INTO stories (title, first_seen, last_seen, size, languages, countries, tone_sum, "
+                        "tone_count, centroid, title_article_id, title_similarity) VALUES (:title, :at, :at, 1, "
+                        ":langs, :countries, :tone_sum, :tone_count, CAST(:v AS halfvec), :article, 1.0) RETURNING id"
+                    ),
+                    {
+                        "title": title,
+                        "at": at,
+                        "langs": [lang] if lang else [],
+                        "countries": countries,
+                        "tone_sum": tone or 0.0,
+                        "tone_count": 0 if tone is None else 1,
+                        "v": _literal(vector),
+                        "article": article_id,
+                    },
+                ).scalar_one()
+            )
+
+    def join(
+        self, story_id: int, article_id: int, vector: np.ndarray, title: str, at: datetime, lang: str | None,
+        countries: list[str], tone: float | None,
+    ) -> None:  # fmt: skip
+        with self.engine.begin() as conn:
+            size, centroid, title_similarity = conn.execute(
+                text("SELECT size, centroid, title_similarity FROM stories WHERE id = :id FOR UPDATE"),
+                {"id": story_id},
+            ).one()
+            mean = _parse(centroid) * size + vector
+            mean /= max(float(np.linalg.norm(mean)), 1e-9)
+            similarity = float(np.dot(mean, vector))
+            better_title = similarity > title_similarity
+            conn.execute(
+                text(
+                    "UPDATE stories SET size = size + 1, centroid = CAST(:v AS halfvec), "
+                    "first_seen = LEAST(first_seen, :at), last_seen = GREATEST(last_seen, :at), "
+                    "languages = ARRAY(SELECT DISTINCT unnest(languages || CAST(:langs AS text[]))), "
+                    "countries = ARRAY(SELECT DISTINCT unnest(countries || CAST(:countries AS text[]))), "
+                    "tone_sum = tone_sum + :tone_sum, tone_count = tone_count + :tone_count, "
+                    "title = CASE WHEN :better THEN :title ELSE title END, "
+                    "title_article_id = CASE WHEN :better THEN :article ELSE title_article_id END, "
+                    "title_similarity = CASE WHEN :better THEN :sim ELSE title_similarity END "
+                    "WHERE id = :id"
+                ),
+                {
+                    "id": story_id,
+                    "v": _literal(mean),
+                    "at": at,
+                    "langs": [lang] if lang else [],
+                    "countries": countries,
+                    "tone_sum": tone or 0.0,
+                    "tone_count": 0 if tone is None else 1,
+                    "better": better_title,
+                    "title": title,
+                    "article": article_id,
+                    "sim": similarity,
+                },
+            )
+
+    def summaries(
+        self, *, limit: int = 20, since: datetime | None = None, growth_hours: float = 6.0
+    ) -> list[StorySummary]:
+        """Stories seen since ``since`` (all when None), largest recent growth first."""
+        query = text(
+            "SELECT s.id, s.title, s.first_seen, s.last_seen, s.size, s.languages, s.countries, "
+            "CASE WHEN s.tone_count > 0 THEN s.tone_sum / s.tone_count END, "
+            "(SELECT count(*) FROM articles a WHERE a.story_id = s.id "
+            " AND a.collected_at >= now() - :growth) AS growth "
+            "FROM stories s WHERE (CAST(:since AS timestamptz) IS NULL OR s.last_seen >= :since) "
+            "ORDER BY growth DESC, s.size DESC, s.id LIMIT :limit"
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query, {"since": since, "limit": limit, "growth": timedelta(hours=growth_hours)})
+            return [StorySummary(*row) for row in rows]
