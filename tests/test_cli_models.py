@@ -23,7 +23,9 @@ def test_topics_predict_with_the_shipped_model(tmp_path: Path) -> None:
     source = write_lines(
         tmp_path / "in.jsonl",
         [
-            json.dumps({"id": "a", "text": "Lượng khách du lịch quốc tế đến Hội An tăng mạnh, các khách sạn kín phòng."}),
+            json.dumps(
+                {"id": "a", "text": "Lượng khách du lịch quốc tế đến Hội An tăng mạnh, các khách sạn kín phòng."}
+            ),
             "{broken",
             json.dumps({"id": "b", "text": ""}),
             json.dumps({"id": "c", "text": "Vietnam's exports and foreign direct investment rose sharply this year."}),
@@ -65,3 +67,24 @@ def test_topics_predict_with_a_missing_model_dir(tmp_path: Path) -> None:
     source = write_lines(tmp_path / "in.jsonl", [json.dumps({"id": 1, "text": "x"})])
     result = ttdn("topics", "predict", str(source), str(tmp_path / "o.jsonl"), "--model", str(tmp_path / "nope"))
     assert result.returncode == 2 and "Traceback" not in result.stderr and "nope" in result.stderr
+
+
+def test_tone_batch_tool(tmp_path: Path) -> None:
+    text = "Việt Nam đạt thành tựu ấn tượng về giảm nghèo, được cộng đồng quốc tế đánh giá cao."
+    source = write_lines(
+        tmp_path / "in.jsonl",
+        [
+            json.dumps({"id": "t", "text": text, "target": "Việt Nam"}, ensure_ascii=False),
+            json.dumps({"id": "o", "text": text, "from": 0, "to": 7}, ensure_ascii=False),
+            json.dumps({"id": "bad", "text": text, "from": 5, "to": 500}),
+            "[1, 2]",
+        ],
+    )
+    out = tmp_path / "out.jsonl"
+    result = ttdn("tone", str(source), str(out))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["written"] == 2 and json.loads(result.stdout)["rejected"] == 2
+    assert f"{source}:3" in result.stderr and f"{source}:4" in result.stderr
+    rows = {r["id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert rows["t"]["polarity"] == rows["o"]["polarity"] == "positive"
+    assert 0.0 <= rows["o"]["score"] <= 1.0

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from ttdn import __version__
-from ttdn.cli_models import topics_app
+from ttdn.cli_models import tone_cmd, topics_app
 from ttdn.console import console, err_console, fail, open_store, progress_bar, settings_or_exit
 from ttdn.errors import TTDNError
 
@@ -23,6 +23,7 @@ app = typer.Typer(
 sources_app = typer.Typer(help="Nguồn tin / Sources: add, import, list, disable, remove.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
 app.add_typer(topics_app, name="topics")
+app.command("tone")(tone_cmd)
 
 
 def _version_callback(value: bool) -> None:

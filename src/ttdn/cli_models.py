@@ -16,7 +16,7 @@ from ttdn.console import console, err_console, fail, progress_bar
 from ttdn.errors import TTDNError
 from ttdn.records import Rejection
 
-__all__ = ["topics_app"]
+__all__ = ["tone_cmd", "topics_app"]
 
 topics_app = typer.Typer(help="Chủ đề / Topics: train and apply a topic classifier.", no_args_is_help=True)
 
@@ -94,3 +94,38 @@ def topics_predict(
                 sink.write(json.dumps({"id": item_id, "labels": labels}, ensure_ascii=False) + "\n")
             progress.advance(task, len(chunk))
     summary({"written": len(items), "rejected": len(rejections), "output": str(out)})
+
+
+def tone_cmd(
+    source: InFile,
+    out: OutFile,
+    model: Annotated[
+        Path | None, typer.Option("--model", help="Tone model directory (default: the shipped one).")
+    ] = None,
+    max_sentences: Annotated[
+        int, typer.Option(min=1, max=200, help="Sentences naming the target scored per line.")
+    ] = 20,
+) -> None:
+    """Sắc thái / Tone toward a target for lines {"id","text","target"} or {"id","text","from","to"}.
+
+    Writes {"id", "polarity": negative|neutral|positive, "score", …} per line.
+    """
+    from ttdn.models.tone import ToneModel
+    from ttdn.models.tone_batch import run_tone_jsonl
+
+    try:
+        loaded = ToneModel.load(model) if model is not None else None
+        total = sum(1 for _ in source.open("rb"))
+        with progress_bar() as progress:
+            task = progress.add_task("Sắc thái / tone", total=total)
+            written, rejections = run_tone_jsonl(
+                source,
+                out,
+                model=loaded,
+                max_sentences=max_sentences,
+                on_progress=lambda n: progress.update(task, completed=n),
+            )
+    except TTDNError as exc:
+        raise fail(exc.reason) from exc
+    report(rejections)
+    summary({"written": written, "rejected": len(rejections), "output": str(out)})

@@ -83,6 +83,12 @@ class Settings(BaseSettings):
         0.85, gt=0, lt=1, description="Cosine similarity of title + lead embeddings at which an article joins a story."
     )
     tone_target: str = Field("Vietnam", description="The default target whose tone articles are scored toward.")
+    tone_max_sentences: int = Field(
+        3,
+        gt=0,
+        le=50,
+        description="Sentences naming the target scored per article during enrichment (each costs an embedding).",
+    )
     enrich_batch: int = Field(32, gt=0, le=1000, description="Articles enriched per committed batch.")
     host: str = Field("127.0.0.1", description="Address `ttdn serve` listens on.")
     port: int = Field(8000, gt=0, lt=65536, description="Port `ttdn serve` listens on.")

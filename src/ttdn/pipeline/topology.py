@@ -1,7 +1,7 @@
 """The pipeline topology, readable in two short functions.
 
     sources ─► collect / import ─► normalise ─► language ─► fingerprint ─► dedupe ─► store
-    store ─► relevance & places ─► embedding ─► topics ─► story ─► store       (enrich)
+    store ─► relevance & places ─► embedding ─► topics ─► tone ─► story ─► store (enrich)
 
 ``stages()`` is what every new article goes through on its way in; each stage takes a batch
 of ``Article`` records and returns the ones that go on plus ``Rejection`` records for those
@@ -54,6 +54,7 @@ def enrich_stages(settings: Settings, stories: StoryIndex) -> list[tuple[str, En
         ("relevance", understand.relevance(settings)),
         ("embedding", understand.embed(settings)),
         ("topics", understand.topics(settings)),
+        ("tone", understand.tone(settings)),
         ("story", assign_stories(stories, settings.story_threshold, settings.story_window_hours)),
     ]
 

@@ -12,7 +12,7 @@ from typing import Any
 from ttdn.records import Enrichment
 from ttdn.settings import Settings
 
-__all__ = ["EnrichStage", "embed", "relevance", "topics"]
+__all__ = ["EnrichStage", "embed", "relevance", "tone", "topics"]
 
 EnrichStage = Callable[[list[Enrichment]], None]
 MAX_MENTIONS = 200  # kept per article, for highlighting
@@ -73,5 +73,42 @@ def topics(settings: Settings) -> EnrichStage:
                 if score >= model.thresholds[label]
             ]
             item.topics = chosen
+
+    return stage
+
+
+def tone(settings: Settings) -> EnrichStage:
+    """Tone toward ``settings.tone_target`` for the articles that are about Vietnam.
+
+    Each scored mention costs one embedding, so only relevant articles are scored and only
+    their first ``tone_max_sentences`` sentences that mention the target.
+    """
+    from ttdn.models.tone import default_model
+    from ttdn.understand.relevance import THRESHOLD
+
+    model = default_model()
+
+    def stage(items: list[Enrichment]) -> None:
+        chosen = [item for item in items if (item.relevance or 0.0) >= THRESHOLD]
+        results = model.articles_tone(
+            [(f"{item.title}\n{item.text}", settings.tone_target) for item in chosen],
+            max_sentences=settings.tone_max_sentences,
+        )
+        for item, result in zip(chosen, results, strict=True):
+            if not result.evidence:
+                continue  # no sentence names the target: no tone rather than a made-up neutral
+            item.tone = round(result.tone, 4)
+            offset = len(item.title) + 1  # evidence offsets are into "title\ntext"
+            item.tone_evidence = [
+                {
+                    "field": "title" if e.start < offset else "text",
+                    "start": e.start if e.start < offset else e.start - offset,
+                    "end": e.end if e.start < offset else e.end - offset,
+                    "sentence": e.sentence,
+                    "polarity": e.polarity,
+                    "score": round(e.score, 4),
+                }
+                for e in result.evidence
+            ]
 
     return stage
