@@ -80,7 +80,7 @@ class Settings(BaseSettings):
         72.0, gt=0, description="An article joins a story only if the story had an article within this many hours."
     )
     story_threshold: float = Field(
-        0.85, gt=0, lt=1, description="Cosine similarity of title + lead embeddings at which an article joins a story."
+        0.45, gt=0, lt=1, description="Score (centred cosine + cross-lingual bonus) at which an article joins a story."
     )
     tone_target: str = Field("Vietnam", description="The default target whose tone articles are scored toward.")
     tone_max_sentences: int = Field(

@@ -23,7 +23,7 @@ from ttdn.pipeline.dedupe import DuplicateIndex, link_duplicates
 from ttdn.pipeline.fingerprint import fingerprint
 from ttdn.pipeline.language import identify_language
 from ttdn.pipeline.normalise import normalise
-from ttdn.pipeline.story import StoryIndex, assign_stories
+from ttdn.pipeline.story import StoryIndex
 from ttdn.pipeline.understand import EnrichStage
 from ttdn.records import Article, RawArticle, Rejection
 from ttdn.settings import Settings
@@ -55,7 +55,7 @@ def enrich_stages(settings: Settings, stories: StoryIndex) -> list[tuple[str, En
         ("embedding", understand.embed(settings)),
         ("topics", understand.topics(settings)),
         ("tone", understand.tone(settings)),
-        ("story", assign_stories(stories, settings.story_threshold, settings.story_window_hours)),
+        ("story", understand.stories(settings, stories)),
     ]
 
 

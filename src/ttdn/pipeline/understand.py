@@ -7,12 +7,15 @@ Each factory loads its model once and returns a stage that fills its fields of a
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ttdn.records import Enrichment
 from ttdn.settings import Settings
 
-__all__ = ["EnrichStage", "embed", "relevance", "tone", "topics"]
+if TYPE_CHECKING:
+    from ttdn.pipeline.story import StoryIndex
+
+__all__ = ["EnrichStage", "embed", "relevance", "stories", "tone", "topics"]
 
 EnrichStage = Callable[[list[Enrichment]], None]
 MAX_MENTIONS = 200  # kept per article, for highlighting
@@ -44,12 +47,18 @@ def relevance(settings: Settings) -> EnrichStage:
     return stage
 
 
-def embed(settings: Settings) -> EnrichStage:
-    from ttdn.models.embeddings import article_text, get_backend
+def _backend(settings: Settings) -> Any:
+    from ttdn.models.embeddings import get_backend
 
-    backend = get_backend(
+    return get_backend(
         settings.embedding_backend, settings.embedding_model_dir, max_tokens=settings.embedding_max_tokens
     )
+
+
+def embed(settings: Settings) -> EnrichStage:
+    from ttdn.models.embeddings import article_text
+
+    backend = _backend(settings)
 
     def stage(items: list[Enrichment]) -> None:
         texts = [article_text(item.title, item.text, max_chars=settings.lead_chars) for item in items]
@@ -112,3 +121,11 @@ def tone(settings: Settings) -> EnrichStage:
             ]
 
     return stage
+
+
+def stories(settings: Settings, index: StoryIndex) -> EnrichStage:
+    from ttdn.models.stories_batch import reference_means
+    from ttdn.pipeline.story import LanguageMeans, assign_stories
+
+    means = LanguageMeans(index.language_sums, reference_means(_backend(settings)))
+    return assign_stories(index, means, settings.story_threshold, settings.story_window_hours)

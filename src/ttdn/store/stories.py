@@ -8,6 +8,7 @@ headline that was nearest to the centroid when it joined.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -44,19 +45,28 @@ class StoryStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def nearest(self, vector: np.ndarray, since: datetime) -> tuple[int, float] | None:
-        """The active story nearest to ``vector`` and its cosine similarity."""
+    def nearest(self, vector: np.ndarray, since: datetime, k: int = 5) -> list[tuple[int, float, dict[str, int]]]:
+        """The ``k`` active stories nearest to ``vector``: (id, cosine similarity, members per language)."""
         with self.engine.begin() as conn:
             # filtered HNSW scans keep looking until enough rows pass the filter (pgvector ≥ 0.8)
             conn.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
-            row = conn.execute(
+            rows = conn.execute(
                 text(
-                    "SELECT id, 1 - (centroid <=> CAST(:v AS halfvec)) FROM stories "
-                    "WHERE last_seen >= :since ORDER BY centroid <=> CAST(:v AS halfvec) LIMIT 1"
+                    "SELECT id, 1 - (centroid <=> CAST(:v AS halfvec)), lang_counts FROM stories "
+                    "WHERE last_seen >= :since ORDER BY centroid <=> CAST(:v AS halfvec) LIMIT :k"
                 ),
-                {"v": _literal(vector), "since": since},
-            ).first()
-        return None if row is None else (int(row[0]), float(row[1]))
+                {"v": _literal(vector), "since": since, "k": k},
+            ).all()
+        return [(int(id_), float(sim), dict(counts)) for id_, sim, counts in rows]
+
+    def language_sums(self) -> dict[str | None, tuple[np.ndarray, int]]:
+        """Sum and count of the stored article embeddings per language (for centring)."""
+        query = text(
+            "SELECT lang, sum(CAST(embedding AS vector)), count(*) FROM articles "
+            "WHERE embedding IS NOT NULL GROUP BY lang"
+        )
+        with self.engine.connect() as conn:
+            return {lang: (_parse(total), int(n)) for lang, total, n in conn.execute(query)}
 
     def open(
         self, article_id: int, vector: np.ndarray, title: str, at: datetime, lang: str | None, countries: list[str],
@@ -67,8 +77,9 @@ class StoryStore:
                 conn.execute(
                     text(
                         "INSERT INTO stories (title, first_seen, last_seen, size, languages, countries, tone_sum, "
-                        "tone_count, centroid, title_article_id, title_similarity) VALUES (:title, :at, :at, 1, "
-                        ":langs, :countries, :tone_sum, :tone_count, CAST(:v AS halfvec), :article, 1.0) RETURNING id"
+                        "tone_count, centroid, title_article_id, title_similarity, lang_counts) VALUES (:title, :at, "
+                        ":at, 1, :langs, :countries, :tone_sum, :tone_count, CAST(:v AS halfvec), :article, 1.0, "
+                        "CAST(:counts AS jsonb)) RETURNING id"
                     ),
                     {
                         "title": title,
@@ -79,6 +90,7 @@ class StoryStore:
                         "tone_count": 0 if tone is None else 1,
                         "v": _literal(vector),
                         "article": article_id,
+                        "counts": json.dumps({lang or "": 1}),
                     },
                 ).scalar_one()
             )
@@ -105,7 +117,9 @@ class StoryStore:
                     "tone_sum = tone_sum + :tone_sum, tone_count = tone_count + :tone_count, "
                     "title = CASE WHEN :better THEN :title ELSE title END, "
                     "title_article_id = CASE WHEN :better THEN :article ELSE title_article_id END, "
-                    "title_similarity = CASE WHEN :better THEN :sim ELSE title_similarity END "
+                    "title_similarity = CASE WHEN :better THEN :sim ELSE title_similarity END, "
+                    "lang_counts = jsonb_set(lang_counts, ARRAY[CAST(:lang_key AS text)], "
+                    "to_jsonb(coalesce(CAST(lang_counts ->> CAST(:lang_key AS text) AS int), 0) + 1)) "
                     "WHERE id = :id"
                 ),
                 {
@@ -120,6 +134,7 @@ class StoryStore:
                     "title": title,
                     "article": article_id,
                     "sim": similarity,
+                    "lang_key": lang or "",
                 },
             )
 

@@ -144,6 +144,7 @@ class Story(Base):
     tone_sum: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     tone_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     centroid: Mapped[Any] = mapped_column(HALFVEC(EMBEDDING_DIM), nullable=True)
+    lang_counts: Mapped[dict[str, int]] = mapped_column(JSONB, default=dict, server_default="{}")
     title_article_id: Mapped[int | None] = mapped_column(BigInteger)
     title_similarity: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
 

@@ -41,6 +41,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_stories_last_seen", "stories", ["last_seen"])
+    op.add_column("stories", sa.Column("lang_counts", postgresql.JSONB(), server_default="{}", nullable=False))
     op.add_column("stories", sa.Column("title_article_id", sa.BigInteger(), nullable=True))
     op.add_column("stories", sa.Column("title_similarity", sa.Float(), server_default="0", nullable=False))
     op.execute("CREATE INDEX ix_stories_centroid ON stories USING hnsw (centroid halfvec_cosine_ops)")
