@@ -88,3 +88,25 @@ def test_tone_batch_tool(tmp_path: Path) -> None:
     rows = {r["id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
     assert rows["t"]["polarity"] == rows["o"]["polarity"] == "positive"
     assert 0.0 <= rows["o"]["score"] <= 1.0
+
+
+def test_stories_cluster_batch_tool(tmp_path: Path) -> None:
+    rows = [
+        {"id": "1", "title": "Typhoon Yagi makes landfall in northern Vietnam", "text": "Quang Ninh and Hai Phong hit.",
+         "lang": "en", "published_at": "2024-09-07T08:00:00Z"},
+        {"id": "2", "title": "Bão Yagi đổ bộ vào miền Bắc Việt Nam", "text": "Quảng Ninh, Hải Phòng bị ảnh hưởng.",
+         "lang": "vi", "published_at": "2024-09-07T09:00:00Z"},
+        {"id": "3", "title": "Vietnam's coffee exports hit record value", "text": "Robusta prices doubled this year.",
+         "lang": "en", "published_at": "2024-09-07T10:00:00Z"},
+    ]  # fmt: skip
+    lines = [json.dumps(r, ensure_ascii=False) for r in rows] + ["{oops", json.dumps({"id": "1", "title": "dup"})]
+    source = write_lines(tmp_path / "in.jsonl", lines)
+    out = tmp_path / "out.jsonl"
+    result = ttdn("stories", "cluster", str(source), str(out))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["written"] == 3 and json.loads(result.stdout)["rejected"] == 2
+    story = {r["id"]: r["story_id"] for r in map(json.loads, out.read_text().splitlines())}
+    assert story["1"] == story["2"] != story["3"]
+    again = tmp_path / "again.jsonl"
+    assert ttdn("stories", "cluster", str(source), str(again)).returncode == 0
+    assert again.read_text() == out.read_text()  # deterministic

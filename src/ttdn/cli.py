@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from ttdn import __version__
-from ttdn.cli_models import tone_cmd, topics_app
+from ttdn.cli_models import stories_app, tone_cmd, topics_app
 from ttdn.console import console, err_console, fail, open_store, progress_bar, settings_or_exit
 from ttdn.errors import TTDNError
 
@@ -24,6 +24,7 @@ sources_app = typer.Typer(help="Nguồn tin / Sources: add, import, list, disabl
 app.add_typer(sources_app, name="sources")
 app.add_typer(topics_app, name="topics")
 app.command("tone")(tone_cmd)
+app.add_typer(stories_app, name="stories")
 
 
 def _version_callback(value: bool) -> None:
@@ -259,6 +260,29 @@ def enrich_cmd(
                 on_progress=lambda n: progress.advance(task, n),
             )
     console.print_json(json.dumps(summary.as_dict()))
+
+
+@stories_app.command("list")
+def stories_list(
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="How many stories.")] = 20,
+    hours: Annotated[float, typer.Option(min=0.5, help="Growth window in hours.")] = 6.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Sự kiện đang nổi / Stored stories, fastest-growing first."""
+    with open_store() as store:
+        stories = store.stories.summaries(limit=limit, growth_hours=hours)
+    if as_json:
+        rows = [{slot: getattr(s, slot) for slot in s.__slots__} for s in stories]
+        console.print_json(json.dumps(rows, default=str, ensure_ascii=False))
+        return
+    table = Table(title=f"Sự kiện / Stories ({len(stories)})")
+    for column in ("id", "size", f"+{hours:g}h", "languages", "tone", "first seen", "title"):
+        table.add_column(column)
+    for s in stories:
+        tone = "—" if s.mean_tone is None else f"{s.mean_tone:+.2f}"
+        first = s.first_seen.strftime("%Y-%m-%d %H:%M")
+        table.add_row(str(s.id), str(s.size), str(s.growth), ",".join(s.languages), tone, first, s.title[:80])
+    console.print(table)
 
 
 @app.command("similar")

@@ -16,7 +16,7 @@ from ttdn.console import console, err_console, fail, progress_bar
 from ttdn.errors import TTDNError
 from ttdn.records import Rejection
 
-__all__ = ["tone_cmd", "topics_app"]
+__all__ = ["stories_app", "tone_cmd", "topics_app"]
 
 topics_app = typer.Typer(help="Chủ đề / Topics: train and apply a topic classifier.", no_args_is_help=True)
 
@@ -127,5 +127,30 @@ def tone_cmd(
             )
     except TTDNError as exc:
         raise fail(exc.reason) from exc
+    report(rejections)
+    summary({"written": written, "rejected": len(rejections), "output": str(out)})
+
+
+stories_app = typer.Typer(help="Dòng sự kiện / Stories: cluster a corpus, list stored stories.", no_args_is_help=True)
+
+
+@stories_app.command("cluster")
+def stories_cluster(source: InFile, out: OutFile) -> None:
+    """Gom bài thành sự kiện / Cluster lines {"id","title","text","lang","published_at"?} into stories.
+
+    Writes {"id", "story_id"} per line; the same input gives the same output.
+    """
+    from ttdn.models.stories_batch import cluster_jsonl
+
+    with progress_bar() as progress:
+        task = progress.add_task("Gom sự kiện / clustering", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        try:
+            written, rejections = cluster_jsonl(source, out, on_progress=advance)
+        except TTDNError as exc:
+            raise fail(exc.reason) from exc
     report(rejections)
     summary({"written": written, "rejected": len(rejections), "output": str(out)})
