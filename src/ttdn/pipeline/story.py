@@ -7,10 +7,12 @@ centring removes that language component (the finding behind ``ttdn.models.stori
 The language means are running means over the stored articles, shrunk toward a built-in
 reference (``reference_means``) while a language has few articles.
 
-The article joins the best of the nearest active stories (time window) when its score —
-cosine with the centred centroid plus a bonus for stories told in other languages, whose
-cosines run lower — reaches the threshold; otherwise it opens a new story. Storage is
-reached only through ``StoryIndex``.
+The active stories (seen within the time window) are held in memory as one matrix, so an
+assignment is one matrix–vector product however many articles are stored; every join or new
+story is written through ``StoryIndex`` and the set is reloaded from it every few minutes,
+which picks up stories opened by other workers. The article joins the best active story
+when its score — cosine with the centred centroid plus a bonus for stories told in other
+languages, whose cosines run lower — reaches the threshold; otherwise it opens a story.
 """
 
 from __future__ import annotations
@@ -26,14 +28,14 @@ from ttdn.models.stories import DEFAULT_CROSSLINGUAL_BONUS, MEAN_PRIOR
 from ttdn.pipeline.understand import EnrichStage
 from ttdn.records import Enrichment
 
-__all__ = ["LanguageMeans", "StoryIndex", "assign_stories"]
+__all__ = ["ActiveStories", "LanguageMeans", "StoryIndex", "assign_stories"]
 
 CANDIDATES = 5
 REFRESH_SECONDS = 600.0
 
 
 class StoryIndex(Protocol):
-    def nearest(self, vector: np.ndarray, since: datetime, k: int = 5) -> list[tuple[int, float, dict[str, int]]]: ...
+    def active(self, since: datetime) -> list[tuple[int, np.ndarray, dict[str, int], datetime]]: ...
 
     def language_sums(self) -> dict[str | None, tuple[np.ndarray, int]]: ...
 
@@ -45,7 +47,64 @@ class StoryIndex(Protocol):
     def join(
         self, story_id: int, article_id: int, vector: np.ndarray, title: str, at: datetime, lang: str | None,
         countries: list[str], tone: float | None,
-    ) -> None: ...  # fmt: skip
+    ) -> np.ndarray: ...  # fmt: skip
+
+
+class ActiveStories:
+    """The stories seen within the window, in memory: centroids as rows of one matrix."""
+
+    def __init__(self, index: StoryIndex, window: timedelta) -> None:
+        self.index = index
+        self.window = window
+        self.loaded_at = -REFRESH_SECONDS
+        self.ids: list[int] = []
+        self.buffer = np.zeros((0, 0), dtype=np.float32)  # rows beyond len(ids) are spare capacity
+        self.lang_counts: list[dict[str, int]] = []
+        self.last_seen: list[datetime] = []
+
+    def _reload(self, at: datetime) -> None:
+        rows = self.index.active(min(at, datetime.now(UTC)) - self.window)
+        self.ids = [r[0] for r in rows]
+        self.buffer = np.vstack([r[1] for r in rows]).astype(np.float32) if rows else np.zeros((0, 0), np.float32)
+        self.lang_counts = [r[2] for r in rows]
+        self.last_seen = [r[3] for r in rows]
+        self.loaded_at = time.monotonic()
+
+    def best(self, vector: np.ndarray, lang: str | None, at: datetime) -> tuple[float, int] | None:
+        """(score, row) of the best active story for ``vector``, or None."""
+        if time.monotonic() - self.loaded_at > REFRESH_SECONDS:
+            self._reload(at)
+        if not self.ids:
+            return None
+        scores = self.buffer[: len(self.ids)] @ vector
+        since = at - self.window
+        best: tuple[float, int] | None = None
+        for row in np.argsort(-scores)[: CANDIDATES * 4]:
+            if self.last_seen[row] < since:
+                continue
+            counts = self.lang_counts[row]
+            size = sum(counts.values())
+            other = 1.0 - counts.get(lang or "", 0) / size if size else 0.0
+            score = float(scores[row]) + DEFAULT_CROSSLINGUAL_BONUS * other
+            if best is None or score > best[0]:
+                best = (score, int(row))
+        return best
+
+    def add(self, story_id: int, vector: np.ndarray, lang: str | None, at: datetime) -> None:
+        if self.buffer.size == 0:
+            self.buffer = np.zeros((64, vector.shape[0]), dtype=np.float32)
+        elif len(self.ids) == self.buffer.shape[0]:  # grow by doubling: amortised O(1) per story
+            self.buffer = np.vstack([self.buffer, np.zeros_like(self.buffer)])
+        self.buffer[len(self.ids)] = vector
+        self.ids.append(story_id)
+        self.lang_counts.append({lang or "": 1})
+        self.last_seen.append(at)
+
+    def update(self, row: int, centroid: np.ndarray, lang: str | None, at: datetime) -> None:
+        self.buffer[row] = centroid
+        counts = self.lang_counts[row]
+        counts[lang or ""] = counts.get(lang or "", 0) + 1
+        self.last_seen[row] = max(self.last_seen[row], at)
 
 
 class LanguageMeans:
@@ -72,7 +131,7 @@ class LanguageMeans:
 
 
 def assign_stories(index: StoryIndex, means: LanguageMeans, threshold: float, window_hours: float) -> EnrichStage:
-    window = timedelta(hours=window_hours)
+    active = ActiveStories(index, timedelta(hours=window_hours))
 
     def stage(items: list[Enrichment]) -> None:
         epoch = datetime.min.replace(tzinfo=UTC)
@@ -82,17 +141,16 @@ def assign_stories(index: StoryIndex, means: LanguageMeans, threshold: float, wi
             vector = means.centre(np.asarray(item.embedding, dtype=np.float32), item.lang)
             at = item.published_at or datetime.now(UTC)
             countries = list((item.places or {}).get("countries", []))
-            best: tuple[float, int] | None = None
-            for story_id, cosine, lang_counts in index.nearest(vector, at - window, CANDIDATES):
-                size = sum(lang_counts.values())
-                other = 1.0 - lang_counts.get(item.lang or "", 0) / size if size else 0.0
-                score = cosine + DEFAULT_CROSSLINGUAL_BONUS * other
-                if best is None or score > best[0]:
-                    best = (score, story_id)
+            best = active.best(vector, item.lang, at)
             if best is not None and best[0] >= threshold:
-                index.join(best[1], item.article_id, vector, item.title, at, item.lang, countries, item.tone)
-                item.story_id = best[1]
+                story_id = active.ids[best[1]]
+                centroid = index.join(
+                    story_id, item.article_id, vector, item.title, at, item.lang, countries, item.tone
+                )
+                active.update(best[1], centroid, item.lang, at)
             else:
-                item.story_id = index.open(item.article_id, vector, item.title, at, item.lang, countries, item.tone)
+                story_id = index.open(item.article_id, vector, item.title, at, item.lang, countries, item.tone)
+                active.add(story_id, vector, item.lang, at)
+            item.story_id = story_id
 
     return stage

@@ -1,9 +1,8 @@
-"""Story repository: online clustering state in PostgreSQL (centroids in pgvector).
+"""Story repository: the stories and their centroids, persisted in PostgreSQL.
 
-A new article joins the story whose centroid is nearest (HNSW index, restricted to stories
-seen within the time window) when the cosine similarity reaches the threshold; otherwise it
-opens a story. Centroids are running means, re-normalised; the story's title is the member
-headline that was nearest to the centroid when it joined.
+The story stage keeps the active stories (those seen within the time window) in memory and
+writes every join or new story through here. Centroids are running means, re-normalised;
+the story's title is the member headline that was nearest to the centroid when it joined.
 """
 
 from __future__ import annotations
@@ -45,19 +44,11 @@ class StoryStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def nearest(self, vector: np.ndarray, since: datetime, k: int = 5) -> list[tuple[int, float, dict[str, int]]]:
-        """The ``k`` active stories nearest to ``vector``: (id, cosine similarity, members per language)."""
-        with self.engine.begin() as conn:
-            # filtered HNSW scans keep looking until enough rows pass the filter (pgvector ≥ 0.8)
-            conn.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
-            rows = conn.execute(
-                text(
-                    "SELECT id, 1 - (centroid <=> CAST(:v AS halfvec)), lang_counts FROM stories "
-                    "WHERE last_seen >= :since ORDER BY centroid <=> CAST(:v AS halfvec) LIMIT :k"
-                ),
-                {"v": _literal(vector), "since": since, "k": k},
-            ).all()
-        return [(int(id_), float(sim), dict(counts)) for id_, sim, counts in rows]
+    def active(self, since: datetime) -> list[tuple[int, np.ndarray, dict[str, int], datetime]]:
+        """Stories seen since ``since``: (id, centroid, members per language, last seen)."""
+        query = text("SELECT id, centroid, lang_counts, last_seen FROM stories WHERE last_seen >= :since ORDER BY id")
+        with self.engine.connect() as conn:
+            return [(int(i), _parse(c), dict(n), seen) for i, c, n, seen in conn.execute(query, {"since": since})]
 
     def language_sums(self) -> dict[str | None, tuple[np.ndarray, int]]:
         """Sum and count of the stored article embeddings per language (for centring)."""
@@ -98,7 +89,7 @@ class StoryStore:
     def join(
         self, story_id: int, article_id: int, vector: np.ndarray, title: str, at: datetime, lang: str | None,
         countries: list[str], tone: float | None,
-    ) -> None:  # fmt: skip
+    ) -> np.ndarray:  # fmt: skip
         with self.engine.begin() as conn:
             size, centroid, title_similarity = conn.execute(
                 text("SELECT size, centroid, title_similarity FROM stories WHERE id = :id FOR UPDATE"),
@@ -137,6 +128,7 @@ class StoryStore:
                     "lang_key": lang or "",
                 },
             )
+        return mean
 
     def summaries(
         self, *, limit: int = 20, since: datetime | None = None, growth_hours: float = 6.0

@@ -148,15 +148,6 @@ class Story(Base):
     title_article_id: Mapped[int | None] = mapped_column(BigInteger)
     title_similarity: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
 
-    __table_args__ = (
-        Index(
-            "ix_stories_centroid",
-            "centroid",
-            postgresql_using="hnsw",
-            postgresql_ops={"centroid": "halfvec_cosine_ops"},
-        ),
-    )
-
 
 class ArticleBand(Base):
     """MinHash LSH bands: articles sharing a band are near-duplicate candidates."""

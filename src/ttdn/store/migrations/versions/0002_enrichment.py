@@ -44,11 +44,9 @@ def upgrade() -> None:
     op.add_column("stories", sa.Column("lang_counts", postgresql.JSONB(), server_default="{}", nullable=False))
     op.add_column("stories", sa.Column("title_article_id", sa.BigInteger(), nullable=True))
     op.add_column("stories", sa.Column("title_similarity", sa.Float(), server_default="0", nullable=False))
-    op.execute("CREATE INDEX ix_stories_centroid ON stories USING hnsw (centroid halfvec_cosine_ops)")
 
 
 def downgrade() -> None:
-    op.execute("DROP INDEX IF EXISTS ix_stories_centroid")
     op.drop_index("ix_stories_last_seen", table_name="stories")
     op.drop_table("stories")
     op.execute("DROP INDEX IF EXISTS ix_articles_embedding")
