@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -260,6 +261,68 @@ def enrich_cmd(
                 on_progress=lambda n: progress.advance(task, n),
             )
     console.print_json(json.dumps(summary.as_dict()))
+
+
+@app.command("search")
+def search_cmd(
+    query: Annotated[
+        str, typer.Argument(help='Search text: words, "exact phrases", AND / OR / NOT (VÀ / HOẶC / KHÔNG).')
+    ],
+    lang: Annotated[list[str] | None, typer.Option(help="Only these languages (repeat).")] = None,
+    date_from: Annotated[datetime | None, typer.Option("--from", help="Published on or after (YYYY-MM-DD).")] = None,
+    date_to: Annotated[datetime | None, typer.Option("--to", help="Published on or before (YYYY-MM-DD).")] = None,
+    source: Annotated[list[int] | None, typer.Option(help="Only these source ids (repeat).")] = None,
+    country: Annotated[list[str] | None, typer.Option(help="Only outlets from these countries (repeat).")] = None,
+    topic: Annotated[list[str] | None, typer.Option(help="Only articles with one of these topics (repeat).")] = None,
+    tone_min: Annotated[float | None, typer.Option(min=-1, max=1, help="Lowest tone toward Vietnam.")] = None,
+    tone_max: Annotated[float | None, typer.Option(min=-1, max=1, help="Highest tone toward Vietnam.")] = None,
+    story: Annotated[int | None, typer.Option(help="Only this story.")] = None,
+    min_relevance: Annotated[float | None, typer.Option(min=0, max=1, help="Lowest relevance to Vietnam.")] = None,
+    sort: Annotated[str, typer.Option(help="relevance | date.")] = "relevance",
+    limit: Annotated[int, typer.Option(min=1, max=500, help="How many results.")] = 20,
+    lexical_only: Annotated[bool, typer.Option(help="Skip the multilingual vector half (faster).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Tìm kiếm / Search stored articles in any language, with or without diacritics."""
+    from ttdn.search.engine import SearchFilters, search
+
+    if sort not in ("relevance", "date"):
+        raise fail("--sort must be relevance or date")
+    settings = settings_or_exit()
+    filters = SearchFilters(
+        date_from=date_from.replace(tzinfo=UTC) if date_from and date_from.tzinfo is None else date_from,
+        date_to=date_to.replace(tzinfo=UTC) if date_to and date_to.tzinfo is None else date_to,
+        langs=[code.lower() for code in lang or []],
+        sources=list(source or []),
+        source_countries=[code.upper() for code in country or []],
+        topics=list(topic or []),
+        tone_min=tone_min,
+        tone_max=tone_max,
+        story_id=story,
+        min_relevance=min_relevance,
+    )
+    embed = None
+    if not lexical_only:
+        from ttdn.models.embeddings import get_backend
+
+        backend = get_backend(settings.embedding_backend, settings.embedding_model_dir)
+        embed = lambda text: backend.embed_queries([text])[0]  # noqa: E731
+    with open_store() as store:
+        try:
+            result = search(store.database.engine, query, filters=filters, sort=sort, limit=limit, embed_query=embed)
+        except TTDNError as exc:
+            raise fail(exc.reason) from exc
+    if as_json:
+        rows = [{slot: getattr(h, slot) for slot in h.__slots__} for h in result.hits]
+        console.print_json(json.dumps(rows, default=str, ensure_ascii=False))
+        return
+    table = Table(title=f"Kết quả / results for {query!r} ({result.lexical_matches} full-text matches)")
+    for column in ("id", "lang", "date", "source", "title"):
+        table.add_column(column)
+    for hit in result.hits:
+        date = hit.published_at.strftime("%Y-%m-%d") if hit.published_at else ""
+        table.add_row(str(hit.id), hit.lang or "", date, hit.source_name or "", hit.title[:90])
+    console.print(table)
 
 
 @stories_app.command("list")

@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert
 from ttdn.pipeline.dedupe import StoredFingerprint
 from ttdn.pipeline.fingerprint import url_key
 from ttdn.records import Article
+from ttdn.search.query import search_text_of
 from ttdn.store.tables import Article as ArticleRow
 
 __all__ = ["ArticleStore", "SavedBatch"]
@@ -174,6 +175,7 @@ def _row(article: Article) -> dict[str, Any]:
         "text": raw.text or "",
         "authors": list(raw.authors),
         "title_norm": article.title_norm,
+        "search_text": search_text_of(article.title_norm, article.text_norm),
         "text_norm": article.text_norm,
         "lang": article.lang,
         "lang_declared": (raw.lang_hint or None) and raw.lang_hint[:16],

@@ -14,6 +14,7 @@ from pgvector.sqlalchemy import HALFVEC
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Computed,
     DateTime,
     Float,
     ForeignKey,
@@ -25,10 +26,10 @@ from sqlalchemy import (
     Text,
     func,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["EMBEDDING_DIM", "Article", "ArticleBand", "Base", "FetchLog", "Rejection", "Source", "Story"]
+__all__ = ["EMBEDDING_DIM", "Article", "ArticleBand", "Base", "FetchLog", "Rejection", "SavedSearch", "Source", "Story"]
 
 EMBEDDING_DIM = 384  # multilingual-e5-small
 
@@ -117,8 +118,14 @@ class Article(Base):
     tone_evidence: Mapped[list[Any] | None] = mapped_column(JSONB)
     enriched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     enrich_error: Mapped[str | None] = mapped_column(Text)
+    # search: folded text (see ttdn.search.query.search_text_of) and its tsvector
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    search_tsv: Mapped[Any] = mapped_column(
+        TSVECTOR, Computed("to_tsvector('simple', search_text)", persisted=True), nullable=True
+    )
 
     __table_args__ = (
+        Index("ix_articles_search_tsv", "search_tsv", postgresql_using="gin"),
         Index(
             "ix_articles_embedding",
             "embedding",
@@ -173,3 +180,13 @@ class Rejection(Base):
     kind: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class SavedSearch(Base):
+    __tablename__ = "saved_searches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    query: Mapped[str] = mapped_column(Text)
+    filters: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
