@@ -110,3 +110,38 @@ def test_stories_cluster_batch_tool(tmp_path: Path) -> None:
     again = tmp_path / "again.jsonl"
     assert ttdn("stories", "cluster", str(source), str(again)).returncode == 0
     assert again.read_text() == out.read_text()  # deterministic
+
+
+def test_narratives_match_batch_tool(tmp_path: Path) -> None:
+    narratives = write_lines(
+        tmp_path / "narratives.jsonl",
+        [
+            json.dumps(
+                {"id": "n1", "title": "Rice export ban", "text": "The claim that Vietnam banned all rice exports."}
+            ),
+            json.dumps(
+                {"id": "n2", "title": "Dam collapse", "text": "The claim that a hydropower dam collapsed in the north."}
+            ),
+        ],
+    )
+    claims = write_lines(
+        tmp_path / "claims.jsonl",
+        [
+            json.dumps({"id": "c1", "text": "Việt Nam đã cấm toàn bộ xuất khẩu gạo."}, ensure_ascii=False),
+            json.dumps({"id": "c2"}),
+        ],
+    )
+    out = tmp_path / "out.jsonl"
+    result = ttdn(
+        "narratives", "match", "--claims", str(claims), "--against", str(narratives), "--top-k", "2", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["written"] == 1 and f"{claims}:2" in result.stderr
+    [row] = [json.loads(line) for line in out.read_text().splitlines()]
+    assert row["id"] == "c1" and [m["id"] for m in row["matches"]] == ["n1", "n2"]
+    assert row["matches"][0]["score"] > row["matches"][1]["score"]
+    dup = write_lines(
+        tmp_path / "dup.jsonl", [json.dumps({"id": "n1", "text": "a"}), json.dumps({"id": "n1", "text": "b"})]
+    )
+    refused = ttdn("narratives", "match", "--claims", str(claims), "--against", str(dup), str(out))
+    assert refused.returncode == 2 and "n1" in refused.stderr and "Traceback" not in refused.stderr

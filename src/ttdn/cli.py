@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from ttdn import __version__
-from ttdn.cli_models import stories_app, tone_cmd, topics_app
+from ttdn.cli_models import narratives_app, stories_app, tone_cmd, topics_app
 from ttdn.console import console, err_console, fail, open_store, progress_bar, settings_or_exit
 from ttdn.errors import TTDNError
 
@@ -26,6 +26,7 @@ app.add_typer(sources_app, name="sources")
 app.add_typer(topics_app, name="topics")
 app.command("tone")(tone_cmd)
 app.add_typer(stories_app, name="stories")
+app.add_typer(narratives_app, name="narratives")
 
 
 def _version_callback(value: bool) -> None:
