@@ -66,3 +66,16 @@ def test_claim_due_takes_each_source_once_until_its_cadence_passes(store: Store)
     claimed = {s.name: s for s in first}
     gap = claimed["News 2"].next_due_at - claimed["News 1"].next_due_at  # type: ignore[operator]
     assert timedelta(minutes=44) < gap < timedelta(minutes=46)
+
+
+def test_tables_and_migrations_agree(settings: Settings) -> None:
+    """Every change to the tables comes with its Alembic migration."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from ttdn.store.tables import Base
+
+    database = open_database(settings)
+    with database.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    database.engine.dispose()
