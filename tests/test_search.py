@@ -103,3 +103,23 @@ def test_cli_search(store: Store, ids: dict[str, int], database_url: str, tmp_pa
         [sys.executable, "-m", "ttdn.cli", "search", '"unbalanced'], env=env, capture_output=True, text=True
     )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_saved_searches(store: Store, ids: dict[str, int], database_url: str, tmp_path: Path) -> None:
+    env = {**os.environ, "TTDN_DATABASE_URL": database_url, "TTDN_DATA_DIR": str(tmp_path)}
+
+    def ttdn(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "ttdn.cli", *args], env=env, capture_output=True, text=True)
+
+    saved = ttdn("search", "quang ngai", "--lang", "fr", "--lexical-only", "--save", "paracels fr", "--json")
+    assert saved.returncode == 0, saved.stderr
+    [record] = store.searches.all()
+    assert (record.name, record.query, record.filters["langs"]) == ("paracels fr", "quang ngai", ["fr"])
+    rerun = ttdn("searches", "run", "paracels fr", "--lexical-only", "--json")
+    assert [hit["id"] for hit in json.loads(rerun.stdout)] == [ids["fr-hs"]]
+    assert "paracels fr" in ttdn("searches", "list").stdout
+    refused = ttdn("search", '"broken', "--save", "bad")
+    assert refused.returncode == 2 and len(store.searches.all()) == 1  # nothing saved half-done
+    assert ttdn("searches", "delete", "paracels fr").returncode == 0 and store.searches.all() == []
+    missing = ttdn("searches", "run", "nope")
+    assert missing.returncode == 2 and "nope" in missing.stderr

@@ -95,5 +95,10 @@ def test_scheduler_inside_serve_collects_due_sources(
             time.sleep(0.5)
         article = httpx.get(f"{base}/api/articles/{httpx.get(f'{base}/api/articles').json()[0]['id']}").json()
         assert article["enriched_at"] is not None and article["relevance"] > 0.5
+        found = httpx.get(f"{base}/api/search", params={"q": "ha long", "vector": "false"}).json()
+        assert found["lexical_matches"] == 1 and "Hạ Long" in found["hits"][0]["title"]
+        assert "<mark>" in " ".join(found["hits"][0]["passages"])
+        refused = httpx.get(f"{base}/api/search", params={"q": '"unbalanced'})
+        assert refused.status_code == 400 and "/" in refused.json()["detail"]
     finally:
         stop(process)

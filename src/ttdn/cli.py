@@ -6,7 +6,7 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -15,6 +15,9 @@ from ttdn import __version__
 from ttdn.cli_models import narratives_app, stories_app, tone_cmd, topics_app
 from ttdn.console import console, err_console, fail, open_store, progress_bar, settings_or_exit
 from ttdn.errors import TTDNError
+
+if TYPE_CHECKING:
+    from ttdn.search.engine import SearchFilters
 
 app = typer.Typer(
     help="TTĐN — nền tảng thông tin đối ngoại / foreign-information platform.",
@@ -27,6 +30,8 @@ app.add_typer(topics_app, name="topics")
 app.command("tone")(tone_cmd)
 app.add_typer(stories_app, name="stories")
 app.add_typer(narratives_app, name="narratives")
+searches_app = typer.Typer(help="Tìm kiếm đã lưu / Saved searches: list, run, delete.", no_args_is_help=True)
+app.add_typer(searches_app, name="searches")
 
 
 def _version_callback(value: bool) -> None:
@@ -283,13 +288,11 @@ def search_cmd(
     limit: Annotated[int, typer.Option(min=1, max=500, help="How many results.")] = 20,
     lexical_only: Annotated[bool, typer.Option(help="Skip the multilingual vector half (faster).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    save: Annotated[str | None, typer.Option(help="Also save this search under a name.")] = None,
 ) -> None:
     """Tìm kiếm / Search stored articles in any language, with or without diacritics."""
-    from ttdn.search.engine import SearchFilters, search
+    from ttdn.search.engine import SearchFilters
 
-    if sort not in ("relevance", "date"):
-        raise fail("--sort must be relevance or date")
-    settings = settings_or_exit()
     filters = SearchFilters(
         date_from=date_from.replace(tzinfo=UTC) if date_from and date_from.tzinfo is None else date_from,
         date_to=date_to.replace(tzinfo=UTC) if date_to and date_to.tzinfo is None else date_to,
@@ -302,6 +305,18 @@ def search_cmd(
         story_id=story,
         min_relevance=min_relevance,
     )
+    _run_search(query, filters, sort=sort, limit=limit, lexical_only=lexical_only, as_json=as_json, save=save)
+
+
+def _run_search(
+    query: str, filters: SearchFilters, *, sort: str, limit: int, lexical_only: bool, as_json: bool, save: str | None
+) -> None:
+    from ttdn.search.engine import search
+    from ttdn.search.query import parse_query
+
+    if sort not in ("relevance", "date"):
+        raise fail("--sort must be relevance or date")
+    settings = settings_or_exit()
     embed = None
     if not lexical_only:
         from ttdn.models.embeddings import get_backend
@@ -310,6 +325,9 @@ def search_cmd(
         embed = lambda text: backend.embed_queries([text])[0]  # noqa: E731
     with open_store() as store:
         try:
+            if save is not None:
+                parse_query(query)  # refuse to save a query that cannot run
+                store.searches.save(save, query, filters.as_dict())
             result = search(store.database.engine, query, filters=filters, sort=sort, limit=limit, embed_query=embed)
         except TTDNError as exc:
             raise fail(exc.reason) from exc
@@ -324,6 +342,51 @@ def search_cmd(
         date = hit.published_at.strftime("%Y-%m-%d") if hit.published_at else ""
         table.add_row(str(hit.id), hit.lang or "", date, hit.source_name or "", hit.title[:90])
     console.print(table)
+
+
+@searches_app.command("list")
+def searches_list() -> None:
+    """Các tìm kiếm đã lưu / Saved searches."""
+    with open_store() as store:
+        saved = store.searches.all()
+    table = Table(title=f"Tìm kiếm đã lưu / saved searches ({len(saved)})")
+    for column in ("name", "query", "filters"):
+        table.add_column(column)
+    for record in saved:
+        active = {k: v for k, v in record.filters.items() if v not in (None, [], "")}
+        table.add_row(record.name, record.query, json.dumps(active, ensure_ascii=False))
+    console.print(table)
+
+
+@searches_app.command("run")
+def searches_run(
+    name: Annotated[str, typer.Argument(help="The saved search's name.")],
+    sort: Annotated[str, typer.Option(help="relevance | date.")] = "relevance",
+    limit: Annotated[int, typer.Option(min=1, max=500, help="How many results.")] = 20,
+    lexical_only: Annotated[bool, typer.Option(help="Skip the multilingual vector half (faster).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Chạy lại tìm kiếm đã lưu / Run a saved search again."""
+    from ttdn.search.engine import SearchFilters
+
+    with open_store() as store:
+        try:
+            record = store.searches.get(name)
+        except TTDNError as exc:
+            raise fail(exc.reason) from exc
+    filters = SearchFilters.from_dict(record.filters)
+    _run_search(record.query, filters, sort=sort, limit=limit, lexical_only=lexical_only, as_json=as_json, save=None)
+
+
+@searches_app.command("delete")
+def searches_delete(name: Annotated[str, typer.Argument(help="The saved search's name.")]) -> None:
+    """Xoá tìm kiếm đã lưu / Delete a saved search."""
+    with open_store() as store:
+        try:
+            store.searches.delete(name)
+        except TTDNError as exc:
+            raise fail(exc.reason) from exc
+    console.print("deleted", name)
 
 
 @stories_app.command("list")

@@ -11,7 +11,7 @@ Filters apply to both halves. Highlighted passages come from the original text.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -40,6 +40,22 @@ class SearchFilters:
     tone_max: float | None = None
     story_id: int | None = None
     min_relevance: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form (dates as ISO 8601), for saved searches and the API."""
+        data = asdict(self)
+        for key in ("date_from", "date_to"):
+            if data[key] is not None:
+                data[key] = data[key].isoformat()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SearchFilters:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        for key in ("date_from", "date_to"):
+            if isinstance(known.get(key), str):
+                known[key] = datetime.fromisoformat(known[key])
+        return cls(**known)
 
     def sql(self) -> tuple[str, dict[str, Any]]:
         """A WHERE fragment over ``a`` (articles) and ``s`` (sources), with its parameters."""

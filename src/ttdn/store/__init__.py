@@ -5,6 +5,7 @@ from __future__ import annotations
 from ttdn.settings import Settings
 from ttdn.store.articles import ArticleStore, SavedBatch
 from ttdn.store.db import Database, open_database
+from ttdn.store.searches import SavedSearchStore
 from ttdn.store.sources import SourceRecord, SourceStore
 from ttdn.store.stories import StoryStore, StorySummary
 
@@ -12,6 +13,7 @@ __all__ = [
     "ArticleStore",
     "Database",
     "SavedBatch",
+    "SavedSearchStore",
     "SourceRecord",
     "SourceStore",
     "Store",
@@ -28,6 +30,7 @@ class Store:
         self.articles = ArticleStore(database.engine)
         self.sources = SourceStore(database.engine, default_cadence_minutes=settings.default_cadence_minutes)
         self.stories = StoryStore(database.engine)
+        self.searches = SavedSearchStore(database.engine)
 
     @classmethod
     def open(cls, settings: Settings) -> Store:

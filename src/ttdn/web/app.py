@@ -10,6 +10,7 @@ from fastapi import FastAPI, HTTPException, Query
 from sqlalchemy import func, select
 
 from ttdn import __version__
+from ttdn.errors import TTDNError
 from ttdn.scheduler import CollectionScheduler
 from ttdn.settings import Settings
 from ttdn.store import Store
@@ -61,6 +62,40 @@ def create_app(store: Store, settings: Settings, *, run_scheduler: bool = True) 
         )  # fmt: skip
         with store.database.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
+
+    @app.get("/api/search")
+    def search_articles(
+        q: str = Query(..., max_length=10_000, description="Search-box text."),
+        lang: list[str] = Query(default_factory=list),
+        sort: str = Query("relevance", pattern="^(relevance|date)$"),
+        limit: int = Query(20, ge=1, le=200),
+        offset: int = Query(0, ge=0),
+        vector: bool = Query(True, description="Fuse with multilingual vector search."),
+    ) -> dict[str, Any]:
+        from ttdn.models.embeddings import get_backend
+        from ttdn.search.engine import SearchFilters, search
+
+        embed = None
+        if vector:
+            backend = get_backend(settings.embedding_backend, settings.embedding_model_dir)
+            embed = lambda text: backend.embed_queries([text])[0]  # noqa: E731
+        try:
+            result = search(
+                store.database.engine,
+                q,
+                filters=SearchFilters(langs=lang),
+                sort=sort,
+                limit=limit,
+                offset=offset,
+                embed_query=embed,
+            )
+        except TTDNError as exc:
+            raise HTTPException(400, exc.reason) from exc
+        return {
+            "query": q,
+            "lexical_matches": result.lexical_matches,
+            "hits": [{slot: getattr(h, slot) for slot in h.__slots__} for h in result.hits],
+        }
 
     @app.get("/api/articles/{article_id}")
     def article(article_id: int) -> dict[str, Any]:
