@@ -79,7 +79,9 @@ class ActiveStories:
         scores = self.buffer[: len(self.ids)] @ vector
         since = at - self.window
         best: tuple[float, int] | None = None
-        for row in np.argsort(-scores)[: CANDIDATES * 4]:
+        k = min(CANDIDATES * 4, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]  # the k best without sorting them all
+        for row in top[np.argsort(-scores[top])]:
             if self.last_seen[row] < since:
                 continue
             counts = self.lang_counts[row]
