@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from ttdn.errors import BadInput, ConfigError
+from ttdn.jsonl import id_and_text, read_json_lines
 from ttdn.models.embeddings import EmbeddingBackend, get_backend
 from ttdn.records import Rejection
 from ttdn.text.normalize import fold
@@ -382,40 +383,20 @@ def combine(emb_max: np.ndarray, emb_mean: np.ndarray, lex: np.ndarray) -> np.nd
     return np.clip(EMB_WEIGHT * e + (1.0 - EMB_WEIGHT) * lex, 0.0, 1.0).astype(np.float32)
 
 
-def _read_jsonl(path: Path) -> Iterable[tuple[int, str]]:
-    try:
-        with Path(path).open(encoding="utf-8", errors="replace") as src:
-            for lineno, raw in enumerate(src, start=1):
-                if raw.strip():
-                    yield lineno, raw
-    except OSError as exc:
-        raise BadInput(f"cannot read {path}: {exc.strerror or exc}") from exc
-
-
-def _parse(raw: str, origin: str) -> dict[str, Any] | Rejection:
-    try:
-        row = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        return Rejection(origin, f"invalid JSON: {exc.msg}")
-    if not isinstance(row, dict):
-        return Rejection(origin, "the line is not a JSON object")
-    rid = row.get("id")
-    if isinstance(rid, bool) or not isinstance(rid, str | int) or rid == "":
-        return Rejection(origin, "missing id (a string or an integer)")
-    text = row.get("text")
-    if not isinstance(text, str):
-        return Rejection(origin, "missing text (a string)")
-    if not text.strip():
-        return Rejection(origin, "empty text")
-    row["id"] = str(rid)
-    return row
+def _rows(path: Path) -> Iterator[tuple[str, int, dict[str, Any] | Rejection]]:
+    """Each line's ``{"id" (as a string), "text", …}`` object, or its rejection."""
+    for origin, lineno, value in read_json_lines(path):
+        if isinstance(value, Rejection):
+            yield origin, lineno, value
+            continue
+        checked = id_and_text(value, origin)
+        yield origin, lineno, checked if isinstance(checked, Rejection) else {**value, "id": checked[0]}
 
 
 def _read_narratives(path: Path, rejections: list[Rejection]) -> list[Narrative]:
     out: list[Narrative] = []
     lines: dict[str, list[int]] = {}
-    for lineno, raw in _read_jsonl(path):
-        row = _parse(raw, f"{path}:{lineno}")
+    for origin, lineno, row in _rows(path):
         if isinstance(row, Rejection):
             rejections.append(row)
             continue
@@ -432,7 +413,7 @@ def _read_narratives(path: Path, rejections: list[Rejection]) -> list[Narrative]
                 bad = name
                 break
         if bad is not None:
-            rejections.append(Rejection(f"{path}:{lineno}", f"field {bad!r} must be a string or a list of strings"))
+            rejections.append(Rejection(origin, f"field {bad!r} must be a string or a list of strings"))
             continue
         lines.setdefault(row["id"], []).append(lineno)
         out.append(Narrative(row["id"], row["text"], fields))
@@ -484,11 +465,9 @@ def match_jsonl(
         batch.clear()
         return n
 
-    claims = list(_read_jsonl(Path(claims_path)))
+    claims = list(_rows(Path(claims_path)))
     with Path(out_path).open("w", encoding="utf-8") as dst:
-        for lineno, raw in claims:
-            origin = f"{claims_path}:{lineno}"
-            row = _parse(raw, origin)
+        for origin, lineno, row in claims:
             if isinstance(row, Rejection):
                 rejections.append(row)
                 continue

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ttdn.errors import BadInput
+from ttdn.jsonl import read_json_lines
 from ttdn.models.stories import (
     DEFAULT_REUSE_THRESHOLD,
     EMBED_MAX_TOKENS,
@@ -74,32 +74,18 @@ def _parse_line(origin: str, line: int, row: Any) -> _Item | Rejection:
 
 
 def _read_items(path: Path) -> tuple[list[_Item], list[Rejection]]:
-    if not path.is_file():
-        raise BadInput(f"{path}: no such file")
     items: list[_Item] = []
     rejections: list[Rejection] = []
     first_line: dict[str, int] = {}
-    with path.open("rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            origin = f"{path}:{number}"
-            if not raw.strip():
-                continue
-            try:
-                row = json.loads(raw.decode("utf-8"))
-            except UnicodeDecodeError:
-                rejections.append(Rejection(origin, "line is not valid UTF-8"))
-                continue
-            except ValueError as exc:
-                rejections.append(Rejection(origin, f"invalid JSON: {exc}"))
-                continue
-            item = _parse_line(origin, number, row)
-            if isinstance(item, Rejection):
-                rejections.append(item)
-            elif item.id in first_line:
-                rejections.append(Rejection(origin, f"duplicate id {item.id!r} (first on line {first_line[item.id]})"))
-            else:
-                first_line[item.id] = number
-                items.append(item)
+    for origin, number, row in read_json_lines(path):
+        item = row if isinstance(row, Rejection) else _parse_line(origin, number, row)
+        if isinstance(item, Rejection):
+            rejections.append(item)
+        elif item.id in first_line:
+            rejections.append(Rejection(origin, f"duplicate id {item.id!r} (first on line {first_line[item.id]})"))
+        else:
+            first_line[item.id] = number
+            items.append(item)
     return items, rejections
 
 

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ttdn.jsonl import id_and_text
 from ttdn.models.tone import Progress, ToneModel, default_model
 from ttdn.records import Rejection
 
@@ -28,15 +29,10 @@ def _parse_line(raw: str, origin: str) -> tuple[str, str, Any] | Rejection:
         row = json.loads(raw)
     except json.JSONDecodeError as exc:
         return Rejection(origin, f"invalid JSON: {exc.msg}")
-    if not isinstance(row, dict):
-        return Rejection(origin, "the line is not a JSON object")
-    rid, text = row.get("id"), row.get("text")
-    if isinstance(rid, bool) or not isinstance(rid, str | int) or rid == "":
-        return Rejection(origin, "missing id (a string or an integer)")
-    if not isinstance(text, str):
-        return Rejection(origin, "missing text (a string)")
-    if not text.strip():
-        return Rejection(origin, "empty text")
+    checked = id_and_text(row, origin)
+    if isinstance(checked, Rejection):
+        return checked
+    rid, text = checked
     if "from" in row or "to" in row:
         start, end = row.get("from"), row.get("to")
         if type(start) is not int or type(end) is not int:

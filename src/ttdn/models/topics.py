@@ -58,6 +58,7 @@ from sklearn.model_selection import KFold
 
 from ttdn import __version__
 from ttdn.errors import BadInput, ConfigError
+from ttdn.jsonl import read_json_lines
 from ttdn.records import Rejection
 from ttdn.text.normalize import fold
 
@@ -351,20 +352,7 @@ def _sha256(path: Path) -> str:
 
 # ---- labelled files -------------------------------------------------------------------------
 def _iter_json_lines(path: Path) -> Iterable[tuple[str, Any | Rejection]]:
-    path = Path(path)
-    if not path.is_file():
-        raise BadInput(f"{path}: no such file")
-    with path.open("rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            origin = f"{path}:{number}"
-            if not raw.strip():
-                continue
-            try:
-                yield origin, json.loads(raw.decode("utf-8"))
-            except UnicodeDecodeError:
-                yield origin, Rejection(origin, "line is not valid UTF-8")
-            except ValueError as exc:
-                yield origin, Rejection(origin, f"invalid JSON: {exc}")
+    return ((origin, value) for origin, _, value in read_json_lines(path))
 
 
 def _text_of(origin: str, row: Any) -> str | Rejection:
