@@ -123,3 +123,10 @@ def test_saved_searches(store: Store, ids: dict[str, int], database_url: str, tm
     assert ttdn("searches", "delete", "paracels fr").returncode == 0 and store.searches.all() == []
     missing = ttdn("searches", "run", "nope")
     assert missing.returncode == 2 and "nope" in missing.stderr
+
+
+def test_text_that_looks_like_markup_stays_searchable(store: Store, settings: Settings) -> None:
+    raw = RawArticle(url="https://x.example/m", title="<script>alert(1)</script> trong bài", text="<b>Đà Nẵng</b>")
+    ingest([raw], store, settings)
+    assert len(search(store.database.engine, "alert").hits) == 1
+    assert len(search(store.database.engine, "da nang").hits) == 1

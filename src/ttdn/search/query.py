@@ -143,9 +143,15 @@ def space_scripts(folded: str) -> str:
     return _SPACES.sub(" ", SPACED_UNIT.sub(spaced, folded))
 
 
+_ANGLE_BRACKETS = str.maketrans("<>", "  ")
+
+
 def search_text_of(title: str, text: str) -> str:
     """The stored ``search_text`` of an article: folded title and text, CJK & co. spaced out."""
-    return space_scripts(fold(f"{title}\n{text}" if title else text)).strip()
+    joined = f"{title}\n{text}" if title else text
+    # PostgreSQL's parser reads "<…>" as an XML tag and indexes nothing inside it: words that
+    # merely look like markup ("<script>alert(1)</script>") must stay searchable
+    return space_scripts(fold(joined.translate(_ANGLE_BRACKETS))).strip()
 
 
 def lexemes_of(chunk: str) -> list[str]:

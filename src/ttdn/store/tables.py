@@ -190,3 +190,7 @@ class SavedSearch(Base):
     query: Mapped[str] = mapped_column(Text)
     filters: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+# the fact base defines its tables on the same metadata (kept in its own module)
+import ttdn.kb.fact_tables  # noqa: E402, F401
