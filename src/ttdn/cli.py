@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from ttdn import __version__
+from ttdn.cli_facts import facts_app
 from ttdn.cli_models import narratives_app, stories_app, tone_cmd, topics_app
 from ttdn.console import console, err_console, fail, open_store, progress_bar, settings_or_exit
 from ttdn.errors import TTDNError
@@ -30,6 +31,7 @@ app.add_typer(topics_app, name="topics")
 app.command("tone")(tone_cmd)
 app.add_typer(stories_app, name="stories")
 app.add_typer(narratives_app, name="narratives")
+app.add_typer(facts_app, name="facts")
 searches_app = typer.Typer(help="Tìm kiếm đã lưu / Saved searches: list, run, delete.", no_args_is_help=True)
 app.add_typer(searches_app, name="searches")
 
