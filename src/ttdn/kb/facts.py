@@ -22,7 +22,6 @@ escaping: escaping is the UI's job). Search goes over ``search_text`` (folded, s
 from __future__ import annotations
 
 import builtins
-import hashlib
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -44,19 +43,17 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from ttdn.errors import BadInput
-from ttdn.kb.documents import read_document
 from ttdn.kb.fact_tables import (
     FACT_STATUSES,
-    DocumentPassage,
     Fact,
     FactSourceRow,
     FactText,
     FactVersion,
     StoredDocument,
 )
+from ttdn.kb.library import PassageHit
 from ttdn.search.query import parse_query, search_text_of
 
 __all__ = [
@@ -131,16 +128,6 @@ class FactHit:
     title: str
     snippet: str
     status: str
-    rank: float
-
-
-@dataclass(frozen=True, slots=True)
-class PassageHit:
-    document_id: int
-    document_title: str
-    ordinal: int
-    heading: str | None
-    text: str
     rank: float
 
 
@@ -462,86 +449,20 @@ class FactStore:
             rows = conn.execute(statement).all()
         return [FactHit(f, lg, t, _snippet(b), s, float(r)) for f, lg, t, b, s, r in rows]
 
-    # -- documents --
+    # -- documents (ttdn.kb.library) --
 
     def import_document(self, path: Path, *, author: str) -> tuple[int, int]:
-        """Import a document as searchable passages: (document id, passage count).
-        The same bytes imported again give the same id and store nothing new."""
-        author = _check_author(author)
-        path = Path(path)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise BadInput(f"Không đọc được tệp {path.name} / cannot read {path.name} ({exc.strerror})") from exc
-        digest = hashlib.sha256(data).hexdigest()
-        existing = self._document_by_hash(digest)
-        if existing is not None:
-            return existing
-        document = read_document(path)
-        rows = [
-            {
-                "ordinal": p.ordinal,
-                "heading": p.heading,
-                "text": p.text,
-                "search_text": search_text_of(p.heading or "", p.text),
-            }
-            for p in document.passages
-        ]
-        with self.engine.begin() as conn:
-            statement = pg_insert(StoredDocument).values(
-                filename=path.name,
-                media_type=document.media_type,
-                sha256=digest,
-                size=len(data),
-                title=_clean(document.title) or path.stem,
-                lang=(document.lang_hint or "").strip().lower()[:16] or None,
-                uploaded_by=author,
-            )
-            document_id = conn.execute(
-                statement.on_conflict_do_nothing(index_elements=["sha256"]).returning(StoredDocument.id)
-            ).scalar()
-            if document_id is not None and rows:
-                conn.execute(insert(DocumentPassage), [{"document_id": document_id, **row} for row in rows])
-        if document_id is None:  # the same file was imported by someone else meanwhile
-            found = self._document_by_hash(digest)
-            if found is None:
-                raise BadInput(f"Không nhập được {path.name}, hãy thử lại / could not import {path.name}, try again")
-            return found
-        return document_id, len(rows)
+        """Import a document as searchable passages: (document id, passage count); see `library`."""
+        from ttdn.kb import library
+
+        return library.import_document(self.engine, path, author=author)
 
     def search_passages(self, query: str, *, limit: int = 20) -> builtins.list[PassageHit]:
-        parsed = parse_query(query)
-        tsquery = func.to_tsquery(literal_column("'simple'"), parsed.tsquery)
-        rank = func.ts_rank_cd(DocumentPassage.search_tsv, tsquery).label("rank")
-        statement = (
-            select(
-                DocumentPassage.document_id,
-                StoredDocument.title,
-                DocumentPassage.ordinal,
-                DocumentPassage.heading,
-                DocumentPassage.text,
-                rank,
-            )
-            .join(StoredDocument, StoredDocument.id == DocumentPassage.document_id)
-            .where(DocumentPassage.search_tsv.op("@@")(tsquery))
-            .order_by(text("rank DESC"), DocumentPassage.document_id, DocumentPassage.ordinal)
-            .limit(max(1, min(limit, 200)))
-        )
-        with self.engine.connect() as conn:
-            rows = conn.execute(statement).all()
-        return [PassageHit(d, t, o, h, x, float(r)) for d, t, o, h, x, r in rows]
+        from ttdn.kb import library
+
+        return library.search_passages(self.engine, query, limit=limit)
 
     # -- internals --
-
-    def _document_by_hash(self, digest: str) -> tuple[int, int] | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(StoredDocument.id, func.count(DocumentPassage.id))
-                .outerjoin(DocumentPassage, DocumentPassage.document_id == StoredDocument.id)
-                .where(StoredDocument.sha256 == digest)
-                .group_by(StoredDocument.id)
-            ).first()
-        return None if row is None else (int(row[0]), int(row[1]))
 
     @staticmethod
     def _check_documents(conn: Connection, sources: Sequence[FactSource]) -> None:
