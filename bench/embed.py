@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import random
 import time
 from pathlib import Path
 
+from machine import describe
 from ttdn.models import get_backend
 
 WORDS = {
@@ -46,25 +45,6 @@ def _text(rng: random.Random, lang: str, n_chars: int | None = None, n_words: in
         if n_chars is not None and len(out) % 12 == 0:
             out[-1] += "。" if lang == "zh" else "."
     return sep.join(out)
-
-
-def _machine() -> dict[str, object]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
-        "load_avg_1m": round(os.getloadavg()[0], 2),
-        "python": platform.python_version(),
-        "system": platform.system(),
-    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -114,7 +94,7 @@ def main(argv: list[str] | None = None) -> None:
                 "passage_tokens": tokens,
                 "batch_size": args.batch_size,
                 "load_s": round(load_s, 2),
-                "machine": _machine(),
+                "machine": describe(),
             },
             ensure_ascii=False,
         )

@@ -17,16 +17,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import random
 import resource
 import statistics
 import time
-from pathlib import Path
 
 import numpy as np
 
+from machine import describe
 from ttdn.kb.matching import MAX_TOKENS, Narrative, NarrativeIndex
 from ttdn.models import get_backend
 
@@ -137,24 +135,6 @@ class _RandomPassages:
         return self._real.embed_queries(texts, **kwargs)
 
 
-def _machine() -> dict[str, object]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
-        "load_avg_1m": round(os.getloadavg()[0], 2),
-        "python": platform.python_version(),
-    }
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--narratives", type=int, default=15_000, help="narratives in the index (default 15,000)")
@@ -204,7 +184,7 @@ def main(argv: list[str] | None = None) -> None:
                 "median_ms": round(statistics.median(latencies), 1) if latencies else None,
                 "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1) if latencies else None,
                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-                "machine": _machine(),
+                "machine": describe(),
             },
             ensure_ascii=False,
         )

@@ -19,6 +19,7 @@ from ttdn.pipeline.understand import EnrichStage
 from ttdn.records import Enrichment
 from ttdn.store import Store
 from ttdn.store.tables import Article
+from ttdn.store.vectors import vector_literal
 
 __all__ = ["EnrichSummary", "enrich", "pending_count", "reset"]
 
@@ -111,7 +112,7 @@ def _write(conn: Connection, items: list[Enrichment]) -> None:
             "b_id": item.article_id,
             "b_relevance": item.relevance,
             "b_places": json.dumps(item.places) if item.places is not None else None,
-            "b_embedding": None if item.embedding is None else _vector_literal(item.embedding),
+            "b_embedding": None if item.embedding is None else vector_literal(item.embedding),
             "b_topics": json.dumps(item.topics) if item.topics is not None else None,
             "b_tone": item.tone,
             "b_tone_evidence": json.dumps(item.tone_evidence, ensure_ascii=False)
@@ -131,7 +132,3 @@ def _write(conn: Connection, items: list[Enrichment]) -> None:
         ).bindparams(bindparam("b_id")),
         rows,
     )
-
-
-def _vector_literal(vector: Sequence[float]) -> str:
-    return "[" + ",".join(f"{float(x):.6g}" for x in vector) + "]"

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, text
 
 from ttdn.search.highlight import highlight, to_html
 from ttdn.search.query import ParsedQuery, parse_query
+from ttdn.store.vectors import vector_literal
 
 __all__ = ["RRF_K", "SearchFilters", "SearchHit", "SearchResult", "search"]
 
@@ -154,7 +155,7 @@ def search(
                     f"WHERE a.embedding IS NOT NULL AND {where} "
                     "ORDER BY a.embedding <=> CAST(:v AS halfvec) LIMIT :n"
                 ),
-                {**params, "v": "[" + ",".join(f"{float(x):.6g}" for x in vector) + "]", "n": CANDIDATES},
+                {**params, "v": vector_literal(vector), "n": CANDIDATES},
             ).all()
             for rank, (id_,) in enumerate(nearest, 1):
                 ranks.setdefault(id_, {})["vector"] = rank

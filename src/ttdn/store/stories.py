@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 import numpy as np
 from sqlalchemy import Engine, text
 
+from ttdn.store.vectors import vector_literal
+
 __all__ = ["StoryStore", "StorySummary"]
 
 # Story writes do not wait for their own WAL flush: the enrichment batch that records the
@@ -33,10 +35,6 @@ class StorySummary:
     countries: list[str]
     mean_tone: float | None
     growth: int  # articles added within the growth window
-
-
-def _literal(vector: np.ndarray) -> str:
-    return "[" + ",".join(f"{float(x):.6g}" for x in vector) + "]"
 
 
 def _parse(value: object) -> np.ndarray:
@@ -85,7 +83,7 @@ class StoryStore:
                         "countries": countries,
                         "tone_sum": tone or 0.0,
                         "tone_count": 0 if tone is None else 1,
-                        "v": _literal(vector),
+                        "v": vector_literal(vector),
                         "article": article_id,
                         "counts": json.dumps({lang or "": 1}),
                     },
@@ -122,7 +120,7 @@ class StoryStore:
                 ),
                 {
                     "id": story_id,
-                    "v": _literal(mean),
+                    "v": vector_literal(mean),
                     "at": at,
                     "langs": [lang] if lang else [],
                     "countries": countries,
