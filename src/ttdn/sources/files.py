@@ -30,7 +30,6 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, cast
-from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 
@@ -41,7 +40,8 @@ with warnings.catch_warnings():
     import trafilatura
     from trafilatura.settings import Document
 
-from ttdn.errors import BadInput
+from ttdn.collect.fetcher import check_url
+from ttdn.errors import BadInput, FetchRefused
 from ttdn.records import RawArticle, Rejection
 from ttdn.text.charset import decode_body
 
@@ -238,14 +238,13 @@ def _opt_str(record: Mapping[str, object], key: str) -> str | None:
 
 
 def _http_url(value: str | None) -> str | None:
+    """``value`` stripped if it is a URL the fetcher would accept, else None."""
     if not value:
         return None
-    value = value.strip()
     try:
-        parts = urlsplit(value)
-    except ValueError:
+        return check_url(value)
+    except FetchRefused:
         return None
-    return value if parts.scheme.lower() in ("http", "https") and parts.hostname else None
 
 
 def _parse_date(value: str | None) -> datetime | None:

@@ -29,7 +29,8 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from ttdn.errors import BadInput, ConfigError
+from ttdn.collect.fetcher import check_url
+from ttdn.errors import BadInput, ConfigError, FetchRefused
 from ttdn.records import Rejection, SourceSpec
 
 __all__ = ["KINDS", "default_source_list_path", "read_source_list", "source_spec"]
@@ -196,16 +197,14 @@ def _csv_rows(path: Path, reader: Any, header: list[str | None]) -> Iterator[tup
 def source_spec(fields: Mapping[str, str]) -> SourceSpec:
     if "error" in fields:
         raise BadInput(fields["error"])
-    url = fields.get("url", "")
+    url = fields.get("url", "").strip()
     if not url:
         raise BadInput("no URL (xmlUrl)")
     try:
-        parts = urlsplit(url)
-        ok = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-    except ValueError:
-        ok = False
-    if not ok:
-        raise BadInput(f"not an http(s) URL: {url[:200]!r}")
+        check_url(url)  # the same rule the fetcher applies
+    except FetchRefused:
+        raise BadInput(f"not an http(s) URL: {url[:200]!r}") from None
+    parts = urlsplit(url)
     kind = fields.get("kind", "feed").lower()
     if kind not in KINDS:
         raise BadInput(f"kind {kind!r} is not one of feed, sitemap, page")
