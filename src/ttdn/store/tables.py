@@ -192,5 +192,7 @@ class SavedSearch(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
-# the fact base defines its tables on the same metadata (kept in its own module)
-import ttdn.kb.fact_tables  # noqa: E402, F401
+# the fact base, the narrative registry and the accounts define their tables on this metadata in their own modules
+import ttdn.kb.fact_tables  # noqa: E402
+import ttdn.kb.narrative_tables  # noqa: E402
+import ttdn.store.account_tables  # noqa: E402, F401
