@@ -1,3 +1,3 @@
 """Shared pytest set-up: real parts only (embedded PostgreSQL, loopback HTTP server)."""
 
-pytest_plugins = ["tests.plugins.fixture_server", "tests.plugins.database"]
+pytest_plugins = ["tests.plugins.fixture_server", "tests.plugins.database", "tests.plugins.web"]

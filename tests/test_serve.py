@@ -16,6 +16,7 @@ import pytest
 
 from ttdn.records import SourceSpec
 from ttdn.store import Store
+from ttdn.web.accounts import AccountStore
 
 
 def free_port() -> int:
@@ -62,8 +63,16 @@ def test_serve_starts_and_stops_the_embedded_database(tmp_path: Path) -> None:
         assert health["status"] == "ok" and health["embedded"] is True and health["articles"] == 0
         assert (data_dir / "pg" / "PG_VERSION").exists()
         assert (data_dir / "pg" / "postmaster.pid").exists()
-        assert httpx.get(f"{base}/openapi.json").json()["info"]["title"] == "TTĐN"
-        assert httpx.get(f"{base}/api/articles/12345").status_code == 404
+        # first start: an admin account with a generated password, kept in the data directory
+        password = (data_dir / "initial-admin-password").read_text().strip()
+        with httpx.Client(base_url=base) as client:
+            assert client.get("/openapi.json").status_code == 401
+            page = client.get("/login")
+            token = page.text.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+            login = client.post("/login", data={"username": "admin", "password": password, "csrf_token": token})
+            assert login.status_code == 303
+            assert client.get("/openapi.json").json()["info"]["title"] == "TTĐN"
+            assert client.get("/api/articles/12345").status_code == 404
     finally:
         output = stop(process)
     assert process.returncode == 0, output
@@ -77,28 +86,33 @@ def test_scheduler_inside_serve_collects_due_sources(
     store: Store, database_url: str, tmp_path: Path, fixture_server: Any
 ) -> None:
     store.sources.add([SourceSpec(url=fixture_server.url("/feeds/vi.rss"), name="vi", kind="feed", lang="vi")])
+    accounts = AccountStore(store.database.engine)
+    accounts.add("may-doc", "mat-khau-cua-script", role="viewer")
+    auth = {"Authorization": f"Bearer {accounts.create_token('may-doc', 'test')}"}
     process, base = serve({"TTDN_DATABASE_URL": database_url, "TTDN_DATA_DIR": str(tmp_path), "TTDN_HOST_DELAY": "0"})
     try:
         deadline = time.monotonic() + 60
         while store.articles.count() < 2 and time.monotonic() < deadline:
             time.sleep(0.2)
         assert store.articles.count() == 2
-        [source] = httpx.get(f"{base}/api/sources").json()
+        [source] = httpx.get(f"{base}/api/sources", headers=auth).json()
         assert source["items_collected"] == 2 and source["healthy"] is True
-        titles = [a["title"] for a in httpx.get(f"{base}/api/articles").json()]
+        titles = [a["title"] for a in httpx.get(f"{base}/api/articles", headers=auth).json()]
         assert len(titles) == 2 and all(titles)
         deadline = time.monotonic() + 90  # the worker then analyses them
         while time.monotonic() < deadline and any(
-            httpx.get(f"{base}/api/articles/{a['id']}").json()["enriched_at"] is None
-            for a in httpx.get(f"{base}/api/articles").json()
+            httpx.get(f"{base}/api/articles/{a['id']}", headers=auth).json()["enriched_at"] is None
+            for a in httpx.get(f"{base}/api/articles", headers=auth).json()
         ):
             time.sleep(0.5)
-        article = httpx.get(f"{base}/api/articles/{httpx.get(f'{base}/api/articles').json()[0]['id']}").json()
+        article = httpx.get(
+            f"{base}/api/articles/{httpx.get(f'{base}/api/articles', headers=auth).json()[0]['id']}", headers=auth
+        ).json()
         assert article["enriched_at"] is not None and article["relevance"] > 0.5
-        found = httpx.get(f"{base}/api/search", params={"q": "ha long", "vector": "false"}).json()
+        found = httpx.get(f"{base}/api/search", params={"q": "ha long", "vector": "false"}, headers=auth).json()
         assert found["lexical_matches"] == 1 and "Hạ Long" in found["hits"][0]["title"]
         assert "<mark>" in " ".join(found["hits"][0]["passages"])
-        refused = httpx.get(f"{base}/api/search", params={"q": '"unbalanced'})
+        refused = httpx.get(f"{base}/api/search", params={"q": '"unbalanced'}, headers=auth)
         assert refused.status_code == 400 and "/" in refused.json()["detail"]
     finally:
         stop(process)

@@ -14,6 +14,7 @@ from rich.table import Table
 from ttdn import __version__
 from ttdn.cli_facts import facts_app
 from ttdn.cli_models import narratives_app, stories_app, tone_cmd, topics_app
+from ttdn.cli_users import users_app
 from ttdn.console import console, err_console, fail, open_store, progress_bar, settings_or_exit
 from ttdn.errors import TTDNError
 
@@ -34,6 +35,7 @@ app.add_typer(narratives_app, name="narratives")
 app.add_typer(facts_app, name="facts")
 searches_app = typer.Typer(help="Tìm kiếm đã lưu / Saved searches: list, run, delete.", no_args_is_help=True)
 app.add_typer(searches_app, name="searches")
+app.add_typer(users_app, name="users")
 
 
 def _version_callback(value: bool) -> None:
@@ -455,6 +457,14 @@ def serve_cmd(
 
     settings = settings_or_exit()
     store = open_store()
+    from ttdn.web.accounts import FIRST_ADMIN, FIRST_ADMIN_FILE, AccountStore, ensure_first_admin
+
+    password = ensure_first_admin(AccountStore(store.database.engine), settings.data_dir)
+    if password is not None:
+        console.print(
+            f"[bold]Tài khoản quản trị đầu tiên / first admin account:[/] {FIRST_ADMIN} / {password}\n"
+            f"(also in {settings.data_dir / FIRST_ADMIN_FILE}; add people with `ttdn users add`)"
+        )
     application = create_app(store, settings, run_scheduler=settings.scheduler if scheduler is None else scheduler)
     console.print(f"TTĐN on http://{host or settings.host}:{port or settings.port} — {store.database.describe()}")
     try:

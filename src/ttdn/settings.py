@@ -94,6 +94,17 @@ class Settings(BaseSettings):
     port: int = Field(8000, gt=0, lt=65536, description="Port `ttdn serve` listens on.")
     scheduler: bool = Field(True, description="Run the collection scheduler inside `ttdn serve`.")
     enrich_worker: bool = Field(True, description="Analyse new articles inside `ttdn serve` after each collection.")
+    secret_key: str | None = Field(
+        None,
+        description="Key that signs session cookies; unset: one is made once and kept in `<data_dir>/secret_key`.",
+    )
+    session_hours: float = Field(12.0, gt=0, description="Hours a login lasts before the session expires.")
+    cookie_secure: bool = Field(
+        False, description="Send the session cookie over HTTPS only (set it when a TLS proxy is in front)."
+    )
+    login_attempts_per_minute: int = Field(
+        5, gt=0, description="Failed logins allowed per minute for one user name from one address."
+    )
 
     @field_validator("languages", mode="before")
     @classmethod

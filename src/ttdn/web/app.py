@@ -1,22 +1,49 @@
-"""The FastAPI application: health, a small REST API, and the scheduler's lifetime."""
+"""The FastAPI application: pages (Jinja2 + HTMX), the REST API, login, and the scheduler's lifetime.
+
+Topology: ``SecurityHeaders`` → ``SessionMiddleware`` (signed cookie) → routers. Every router but
+``/health``, ``/login`` and ``/static`` depends on :func:`ttdn.web.deps.require`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Query
-from sqlalchemy import func, select
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
 
 from ttdn import __version__
-from ttdn.errors import TTDNError
 from ttdn.scheduler import CollectionScheduler
 from ttdn.settings import Settings
 from ttdn.store import Store
-from ttdn.store.tables import Article
+from ttdn.web import api, routes_auth
+from ttdn.web.accounts import AccountStore
+from ttdn.web.deps import error_payload, wants_json
+from ttdn.web.i18n import N_, gettext, using_locale
+from ttdn.web.pages import articles, dashboard, facts, narratives, search, sources, stories
+from ttdn.web.security import LoginLimiter, SecurityHeaders, session_secret
+from ttdn.web.templating import render
 
-__all__ = ["create_app"]
+__all__ = ["SESSION_COOKIE", "create_app"]
+
+STATIC_DIR = Path(__file__).parent / "static"
+SESSION_COOKIE = "ttdn_session"
+_TITLES = {
+    400: N_("Bad request"),
+    401: N_("Login required"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    405: N_("Method not allowed"),
+    413: N_("Too large"),
+    422: N_("Some fields are missing or not valid"),
+    429: N_("Too many attempts; wait a minute"),
+}
 
 
 def create_app(store: Store, settings: Settings, *, run_scheduler: bool = True) -> FastAPI:
@@ -32,81 +59,55 @@ def create_app(store: Store, settings: Settings, *, run_scheduler: bool = True) 
             if scheduler is not None:
                 scheduler.stop()
 
-    app = FastAPI(title="TTĐN", version=__version__, lifespan=lifespan)
+    app = FastAPI(title="TTĐN", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.store = store
+    app.state.settings = settings
+    app.state.accounts = AccountStore(store.database.engine)
+    app.state.login_limiter = LoginLimiter(settings.login_attempts_per_minute)
 
-    @app.get("/health")
-    def health() -> dict[str, Any]:
-        with store.database.engine.connect() as conn:
-            articles = conn.execute(select(func.count()).select_from(Article)).scalar_one()
-        return {
-            "status": "ok",
-            "version": __version__,
-            "articles": articles,
-            "embedded": store.database.embedded,
-        }
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=session_secret(settings.secret_key, settings.data_dir),
+        session_cookie=SESSION_COOKIE,
+        max_age=int(settings.session_hours * 3600),
+        same_site="lax",
+        https_only=settings.cookie_secure,
+    )
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    @app.get("/api/sources")
-    def sources() -> list[dict[str, Any]]:
-        return [{slot: getattr(r, slot) for slot in r.__slots__} | {"healthy": r.healthy} for r in store.sources.all()]
+    for module in (routes_auth, api, dashboard, stories, articles, search, facts, narratives, sources):
+        app.include_router(module.router)
 
-    @app.get("/api/articles")
-    def articles(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)) -> list[dict[str, Any]]:
-        query = (
-            select(
-                Article.id, Article.url, Article.title, Article.lang, Article.published_at,
-                Article.source_name, Article.duplicate_of, Article.dup_kind,
-            )
-            .order_by(Article.id.desc())
-            .limit(limit)
-            .offset(offset)
-        )  # fmt: skip
-        with store.database.engine.connect() as conn:
-            return [dict(row._mapping) for row in conn.execute(query)]
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return _error_response(request, exc.status_code, exc.detail)
 
-    @app.get("/api/search")
-    def search_articles(
-        q: str = Query(..., max_length=10_000, description="Search-box text."),
-        lang: list[str] = Query(default_factory=list),
-        sort: str = Query("relevance", pattern="^(relevance|date)$"),
-        limit: int = Query(20, ge=1, le=200),
-        offset: int = Query(0, ge=0),
-        vector: bool = Query(True, description="Fuse with multilingual vector search."),
-    ) -> dict[str, Any]:
-        from ttdn.models.embeddings import get_backend
-        from ttdn.search.engine import SearchFilters, search
-
-        embed = None
-        if vector:
-            backend = get_backend(settings.embedding_backend, settings.embedding_model_dir)
-            embed = lambda text: backend.embed_queries([text])[0]  # noqa: E731
-        try:
-            result = search(
-                store.database.engine,
-                q,
-                filters=SearchFilters(langs=lang),
-                sort=sort,
-                limit=limit,
-                offset=offset,
-                embed_query=embed,
-            )
-        except TTDNError as exc:
-            raise HTTPException(400, exc.reason) from exc
-        return {
-            "query": q,
-            "lexical_matches": result.lexical_matches,
-            "hits": [{slot: getattr(h, slot) for slot in h.__slots__} for h in result.hits],
-        }
-
-    @app.get("/api/articles/{article_id}")
-    def article(article_id: int) -> dict[str, Any]:
-        query = select(Article.__table__).where(Article.id == article_id)
-        with store.database.engine.connect() as conn:
-            row = conn.execute(query).mappings().first()
-        if row is None:
-            raise HTTPException(404, f"no article {article_id}")
-        data = dict(row)
-        for heavy in ("minhash", "embedding"):
-            data.pop(heavy, None)
-        return data
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            {"field": ".".join(str(p) for p in error["loc"][1:]), "message": error["msg"]} for error in exc.errors()
+        ]
+        return _error_response(request, 422, problems)
 
     return app
+
+
+def _error_response(request: Request, status: int, detail: Any) -> Response:
+    if wants_json(request):
+        return JSONResponse(error_payload(status, detail), status_code=status)
+    if status == 401:
+        if request.headers.get("hx-request"):
+            return Response(status_code=401, headers={"HX-Redirect": "/login"})
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={target}", status_code=303)
+    from ttdn.web.deps import locale_of
+
+    with using_locale(locale_of(request)):
+        title = gettext(_TITLES.get(status, "Error"))
+    problems = detail if isinstance(detail, list) else None
+    message = None if problems is not None else str(detail)
+    return render(
+        request, "error.html", {"status": status, "title": title, "message": message, "problems": problems},
+        status_code=status,
+    )  # fmt: skip
