@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: install install-dev serve test check lint typecheck bench clean
+.PHONY: install install-dev browser serve test check lint typecheck bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# Debian's Chromium for the browser tests (Playwright uses it; it never downloads a browser)
+browser:
+	sh scripts/install-chromium.sh
+
 serve: install
 	$(BIN)/ttdn serve
 
@@ -33,7 +37,7 @@ typecheck: install-dev
 	$(BIN)/mypy
 
 # every check: ruff, mypy, pytest (warnings are errors)
-test: lint typecheck
+test: lint typecheck browser
 	$(BIN)/pytest
 
 check: test
