@@ -40,7 +40,7 @@ def stored(store: Store, settings: Settings) -> dict[str, int]:
 
 
 def test_enrich_fills_every_analysis_field(store: Store, settings: Settings, stored: dict[str, int]) -> None:
-    summary = enrich(store, enrich_stages(settings, store.stories), batch_size=2)
+    summary = enrich(store, enrich_stages(settings, store.stories, store.narratives), batch_size=2)
     assert summary.as_dict() == {"enriched": 3, "failed": 0}
     with store.database.engine.connect() as conn:
         rows = {r.id: r for r in conn.execute(select(Article)).all()}
@@ -52,7 +52,7 @@ def test_enrich_fills_every_analysis_field(store: Store, settings: Settings, sto
     assert len(vi.embedding) == 384 and vi.enriched_at is not None and vi.enrich_error is None
     assert "tourism" in [t["label"] for t in vi.topics]
     assert pending_count(store) == 0
-    assert enrich(store, enrich_stages(settings, store.stories)).enriched == 0  # nothing left to do
+    assert enrich(store, enrich_stages(settings, store.stories, store.narratives)).enriched == 0  # nothing left to do
     # the same story in Vietnamese and English are each other's nearest neighbour
     assert store.articles.similar(stored["vi"], 1)[0][0] == stored["en"]
 
@@ -104,7 +104,7 @@ def test_cli_enrich_and_similar(store: Store, database_url: str, tmp_path: Path,
 def test_stories_group_the_same_event_across_languages(
     store: Store, settings: Settings, stored: dict[str, int]
 ) -> None:
-    enrich(store, enrich_stages(settings, store.stories))
+    enrich(store, enrich_stages(settings, store.stories, store.narratives))
     with store.database.engine.connect() as conn:
         story_of = dict(conn.execute(select(Article.id, Article.story_id)).all())
     assert story_of[stored["vi"]] == story_of[stored["en"]] != story_of[stored["fr"]]

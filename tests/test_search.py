@@ -41,7 +41,7 @@ def ids(store: Store, settings: Settings) -> dict[str, int]:
         for key, lang, title, body, day in ARTICLES
     ]  # fmt: skip
     ingest(raws, store, settings)
-    enrich(store, enrich_stages(settings, store.stories))
+    enrich(store, enrich_stages(settings, store.stories, store.narratives))
     with store.database.engine.connect() as conn:
         from sqlalchemy import text
 

@@ -16,7 +16,7 @@ from ttdn.console import console, err_console, fail, progress_bar
 from ttdn.errors import TTDNError
 from ttdn.records import Rejection
 
-__all__ = ["narratives_app", "stories_app", "tone_cmd", "topics_app"]
+__all__ = ["InFile", "OutFile", "report", "stories_app", "summary", "tone_cmd", "topics_app"]
 
 topics_app = typer.Typer(help="Chủ đề / Topics: train and apply a topic classifier.", no_args_is_help=True)
 
@@ -150,41 +150,6 @@ def stories_cluster(source: InFile, out: OutFile) -> None:
 
         try:
             written, rejections = cluster_jsonl(source, out, on_progress=advance)
-        except TTDNError as exc:
-            raise fail(exc.reason) from exc
-    report(rejections)
-    summary({"written": written, "rejected": len(rejections), "output": str(out)})
-
-
-narratives_app = typer.Typer(
-    help="Luận điệu / Narratives: match claims against known narratives.", no_args_is_help=True
-)
-
-
-@narratives_app.command("match")
-def narratives_match(
-    out: OutFile,
-    claims: Annotated[
-        Path, typer.Option("--claims", help='Claims JSONL: {"id", "text"}.', exists=True, dir_okay=False)
-    ],
-    against: Annotated[
-        Path,
-        typer.Option("--against", help='Narratives JSONL: {"id", "text", "title"?, …}.', exists=True, dir_okay=False),
-    ],
-    top_k: Annotated[int, typer.Option("--top-k", min=1, max=1000, help="Matches kept per claim.")] = 10,
-) -> None:
-    """Đối chiếu luận điệu / For each claim, the known narratives it repeats, best first.
-
-    Writes {"id", "matches": [{"id", "score"}, …]} per claim; works across languages.
-    """
-    from ttdn.kb.matching import match_jsonl
-
-    with progress_bar() as progress:
-        task = progress.add_task("Đối chiếu / matching", total=None)
-        try:
-            written, rejections = match_jsonl(
-                claims, against, out, top_k=top_k, on_progress=lambda n: progress.advance(task, n)
-            )
         except TTDNError as exc:
             raise fail(exc.reason) from exc
     report(rejections)

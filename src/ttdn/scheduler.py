@@ -54,7 +54,7 @@ class CollectionScheduler:
             from ttdn.pipeline.enrich import enrich
             from ttdn.pipeline.topology import enrich_stages
 
-            self._stages = self._stages or enrich_stages(self.settings, self.store.stories)
+            self._stages = self._stages or enrich_stages(self.settings, self.store.stories, self.store.narratives)
             done = enrich(self.store, self._stages, batch_size=self.settings.enrich_batch, limit=ENRICH_PER_TICK)
             if done.enriched or done.failed:
                 logger.info("enriched: %s", done.as_dict())

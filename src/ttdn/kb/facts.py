@@ -54,6 +54,7 @@ from ttdn.kb.fact_tables import (
     StoredDocument,
 )
 from ttdn.kb.library import PassageHit
+from ttdn.search.highlight import highlight
 from ttdn.search.query import parse_query, search_text_of
 
 __all__ = [
@@ -123,12 +124,16 @@ class FactVersionRecord:
 
 @dataclass(frozen=True, slots=True)
 class FactHit:
+    """A matching text; ``snippet`` is the passage of the body that shows the most query terms
+    (`ttdn.search.highlight`), ``spans`` the (start, end) of those terms inside it."""
+
     fact_id: int
     lang: str
     title: str
     snippet: str
     status: str
     rank: float
+    spans: tuple[tuple[int, int], ...] = ()
 
 
 # ---- validation -------------------------------------------------------------------------
@@ -447,7 +452,11 @@ class FactStore:
             statement = statement.where(Fact.status == _check_status(status))
         with self.engine.connect() as conn:
             rows = conn.execute(statement).all()
-        return [FactHit(f, lg, t, _snippet(b), s, float(r)) for f, lg, t, b, s, r in rows]
+        hits = []
+        for fid, lg, title, body, status_, r in rows:
+            snippet, spans = _snippet(body, parsed.terms)
+            hits.append(FactHit(fid, lg, title, snippet, status_, float(r), spans))
+        return hits
 
     # -- documents (ttdn.kb.library) --
 
@@ -529,8 +538,15 @@ class FactStore:
         return [FactRecord(*facts[i], texts=texts[i], sources=tuple(sources[i])) for i in ids if i in facts]
 
 
-def _snippet(body: str) -> str:
-    if len(body) <= SNIPPET_CHARS:
-        return body
-    cut = body[:SNIPPET_CHARS].rsplit(" ", 1)[0]
-    return cut + "…"
+def _snippet(body: str, terms: Sequence[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The best passage of ``body`` for ``terms`` with "…" where it is cut, and the terms' spans
+    in it; the start of the body when no term is in it (a match in the title)."""
+    fragments = highlight(body, terms, max_fragments=1, fragment_chars=SNIPPET_CHARS)
+    if not fragments:
+        if len(body) <= SNIPPET_CHARS:
+            return body, ()
+        return body[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…", ()
+    fragment = fragments[0]
+    head = "…" if fragment.start > 0 else ""
+    tail = "…" if body[fragment.start + len(fragment.text) :].strip() else ""
+    return head + fragment.text + tail, tuple((a + len(head), b + len(head)) for a, b in fragment.spans)

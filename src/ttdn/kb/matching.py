@@ -260,12 +260,30 @@ class NarrativeIndex:
                 done[0] = finished
 
         vectors = backend.embed_passages(texts, on_progress=advance)
-        word, char = _raw_counts(texts)
-        return cls([n.id for n in items], starts, vectors, word, char, backend)
+        return cls.from_vectors([n.id for n in items], [n.texts() for n in items], vectors, backend)
 
-    def _components(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per-narrative (max cos, mean cos, lexical) for non-empty texts: three (len(texts), n) arrays."""
-        q = self.backend.embed_queries(list(texts))
+    @classmethod
+    def from_vectors(
+        cls, ids: list[str], texts: Sequence[Sequence[str]], vectors: np.ndarray, backend: EmbeddingBackend
+    ) -> NarrativeIndex:
+        """An index from passage vectors embedded earlier (``backend``'s model): ``texts[i]`` are
+        narrative ``ids[i]``'s texts (as :meth:`Narrative.texts` gives them), ``vectors`` their
+        rows in the same order. Nothing is embedded: the lexical half is rebuilt from the texts."""
+        counts = [len(t) for t in texts]
+        if not ids:
+            raise BadInput("no narratives to index")
+        if len(ids) != len(texts) or min(counts) < 1 or sum(counts) != vectors.shape[0]:
+            raise BadInput("narrative ids, texts and vectors disagree (every narrative needs a text)")
+        starts = np.cumsum([0, *counts[:-1]], dtype=np.int64)
+        word, char = _raw_counts([t for group in texts for t in group])
+        return cls(ids, starts, vectors, word, char, backend)
+
+    def _components(
+        self, texts: Sequence[str], q: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per-narrative (max cos, mean cos, lexical) for non-empty texts: three (len(texts), n) arrays.
+        ``q``: the texts' query embeddings when the caller has them already."""
+        q = self.backend.embed_queries(list(texts)) if q is None else q
         emb_mean = q @ self._centroids.T  # the mean cosine over a narrative's rows, in one product
         emb_max = emb_mean  # MEAN_WEIGHT = 1: the max is not needed, skip the (claims × vectors) product
         if MEAN_WEIGHT < 1.0:
@@ -276,20 +294,24 @@ class NarrativeIndex:
         lex = np.maximum.reduceat(lex_rows, self._starts, axis=1)
         return emb_max, emb_mean, lex
 
-    def scores(self, texts: Sequence[str]) -> np.ndarray:
+    def scores(self, texts: Sequence[str], *, queries: np.ndarray | None = None) -> np.ndarray:
         """Hybrid scores of every narrative for every text: (len(texts), len(self)) float32 in [0, 1].
-        An empty (blank) text scores 0 everywhere."""
+        An empty (blank) text scores 0 everywhere. ``queries``: the texts' e5 *query* embeddings
+        (one row per text, same backend), when the caller has them already (a cache)."""
         if isinstance(texts, str | bytes):
             raise TypeError("texts must be a sequence of str, not a single str: wrap it in a list")
         items = list(texts)
         for i, text in enumerate(items):
             if not isinstance(text, str):
                 raise TypeError(f"texts[{i}] is {type(text).__name__}, expected str")
+        if queries is not None and len(queries) != len(items):
+            raise ValueError(f"{len(queries)} query vectors for {len(items)} texts")
         out = np.zeros((len(items), len(self.ids)), dtype=np.float32)
         live = [i for i, t in enumerate(items) if t.strip()]
         for start in range(0, len(live), _BATCH):
             rows = live[start : start + _BATCH]
-            out[rows] = combine(*self._components([items[i] for i in rows]))
+            q = None if queries is None else queries[rows]
+            out[rows] = combine(*self._components([items[i] for i in rows], q))
         return out
 
     def match(self, texts: Sequence[str], *, top_k: int = 10) -> list[list[Match]]:

@@ -1,7 +1,7 @@
 """Running the analysis stages over stored articles: ``ttdn enrich`` and the serve worker.
 
-Articles are claimed in small batches with ``FOR UPDATE SKIP LOCKED`` (several workers may
-share one database), run through the stages, and written back with ``enriched_at`` in the
+Articles are claimed in small batches with ``FOR NO KEY UPDATE SKIP LOCKED`` (several workers
+may share one database), run through the stages, and written back with ``enriched_at`` in the
 same transaction: an interrupted run resumes where it stopped. An article on which a stage
 fails gets ``enrich_error`` with the reason and does not block the others.
 """
@@ -81,7 +81,9 @@ def _claim(conn: Connection, size: int) -> list[Enrichment]:
         .where(Article.enriched_at.is_(None))
         .order_by(Article.id)
         .limit(size)
-        .with_for_update(skip_locked=True)
+        # FOR NO KEY UPDATE: other workers skip these rows, and a stage may still write rows that
+        # point at them (narrative_matches' foreign key takes KEY SHARE, which FOR UPDATE would block)
+        .with_for_update(skip_locked=True, key_share=True)
     )
     return [
         Enrichment(article_id=id_, title=title, text=body, lang=lang, published_at=published or collected)

@@ -1,7 +1,7 @@
 """The pipeline topology, readable in two short functions.
 
     sources ─► collect / import ─► normalise ─► language ─► fingerprint ─► dedupe ─► store
-    store ─► relevance & places ─► embedding ─► topics ─► tone ─► story ─► store (enrich)
+    store ─► relevance & places ─► embedding ─► topics ─► tone ─► story ─► narratives ─► store (enrich)
 
 ``stages()`` is what every new article goes through on its way in; each stage takes a batch
 of ``Article`` records and returns the ones that go on plus ``Rejection`` records for those
@@ -18,10 +18,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
-from ttdn.pipeline import understand
+from ttdn.pipeline import narrative_stage, understand
 from ttdn.pipeline.dedupe import DuplicateIndex, link_duplicates
 from ttdn.pipeline.fingerprint import fingerprint
 from ttdn.pipeline.language import identify_language
+from ttdn.pipeline.narrative_stage import NarrativeRegistry
 from ttdn.pipeline.normalise import normalise
 from ttdn.pipeline.story import StoryIndex
 from ttdn.pipeline.understand import EnrichStage
@@ -48,15 +49,21 @@ def stages(settings: Settings, index: DuplicateIndex) -> list[tuple[str, Stage]]
     ]
 
 
-def enrich_stages(settings: Settings, stories: StoryIndex) -> list[tuple[str, EnrichStage]]:
-    """The ordered analysis stages over stored articles."""
-    return [
+def enrich_stages(
+    settings: Settings, stories: StoryIndex, narratives: NarrativeRegistry | None
+) -> list[tuple[str, EnrichStage]]:
+    """The ordered analysis stages over stored articles (narrative matching unless
+    ``narratives`` is None or ``narrative_max_sentences`` is 0)."""
+    pipeline = [
         ("relevance", understand.relevance(settings)),
         ("embedding", understand.embed(settings)),
         ("topics", understand.topics(settings)),
         ("tone", understand.tone(settings)),
         ("story", understand.stories(settings, stories)),
     ]
+    if narratives is not None and settings.narrative_max_sentences > 0:
+        pipeline.append(("narratives", narrative_stage.narratives(settings, narratives)))
+    return pipeline
 
 
 @dataclass(slots=True)

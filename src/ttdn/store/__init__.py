@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ttdn.kb.narratives import NarrativeStore
 from ttdn.settings import Settings
 from ttdn.store.articles import ArticleStore, SavedBatch
 from ttdn.store.db import Database, open_database
@@ -12,6 +13,7 @@ from ttdn.store.stories import StoryStore, StorySummary
 __all__ = [
     "ArticleStore",
     "Database",
+    "NarrativeStore",
     "SavedBatch",
     "SavedSearchStore",
     "SourceRecord",
@@ -31,6 +33,7 @@ class Store:
         self.sources = SourceStore(database.engine, default_cadence_minutes=settings.default_cadence_minutes)
         self.stories = StoryStore(database.engine)
         self.searches = SavedSearchStore(database.engine)
+        self.narratives = NarrativeStore(database.engine)
 
     @classmethod
     def open(cls, settings: Settings) -> Store:
