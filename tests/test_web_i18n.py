@@ -9,7 +9,7 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 
 import ttdn.web
-from ttdn.web.i18n import catalog, fmt_datetime, fmt_number, gettext, using_locale
+from ttdn.web.i18n import catalog, fmt_date, fmt_datetime, fmt_number, gettext, using_locale
 
 WEB = Path(ttdn.web.__file__).parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
@@ -46,10 +46,11 @@ def test_gettext_follows_the_locale() -> None:
 
 
 def test_dates_and_numbers_in_the_users_locale() -> None:
-    moment = datetime(2026, 11, 22, 14, 5, tzinfo=UTC)
+    moment = datetime(2026, 11, 22, 20, 5, tzinfo=UTC)  # 03:05 on the 23rd in Hà Nội
     with using_locale("vi"):
         assert fmt_number(1234567.5, 1) == "1.234.567,5"
-        assert "22/11" in fmt_datetime(moment)
+        assert fmt_datetime(moment) == "03:05 23/11/26"
+        assert fmt_date(moment, "short") == "23/11/26"
     with using_locale("en"):
         assert fmt_number(1234567.5, 1) == "1,234,567.5"
-        assert "11/22" in fmt_datetime(moment)
+        assert fmt_datetime(moment) == "11/23/26, 3:05\u202fAM"

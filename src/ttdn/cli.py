@@ -13,9 +13,11 @@ from rich.table import Table
 
 from ttdn import __version__
 from ttdn.cli_facts import facts_app
-from ttdn.cli_models import narratives_app, stories_app, tone_cmd, topics_app
+from ttdn.cli_models import stories_app, tone_cmd, topics_app
+from ttdn.cli_narratives import narratives_app
 from ttdn.cli_users import users_app
 from ttdn.console import console, err_console, fail, open_store, progress_bar, settings_or_exit
+from ttdn.demo import demo_app
 from ttdn.errors import TTDNError
 
 if TYPE_CHECKING:
@@ -36,6 +38,7 @@ app.add_typer(facts_app, name="facts")
 searches_app = typer.Typer(help="Tìm kiếm đã lưu / Saved searches: list, run, delete.", no_args_is_help=True)
 app.add_typer(searches_app, name="searches")
 app.add_typer(users_app, name="users")
+app.add_typer(demo_app, name="demo")
 
 
 def _version_callback(value: bool) -> None:
@@ -258,7 +261,7 @@ def enrich_cmd(
         pending = pending_count(store)
         total = pending if limit is None else min(pending, limit)
         try:
-            stages = enrich_stages(settings, store.stories)
+            stages = enrich_stages(settings, store.stories, store.narratives)
         except TTDNError as exc:
             raise fail(exc.reason) from exc
         with progress_bar() as progress:

@@ -89,6 +89,13 @@ class Settings(BaseSettings):
         le=50,
         description="Sentences naming the target scored per article during enrichment (each costs an embedding).",
     )
+    narrative_max_sentences: int = Field(
+        40,
+        ge=0,
+        le=500,
+        description="Sentences (title first) of each relevant article matched against the narrative registry "
+        "during enrichment (each costs an embedding); 0 turns narrative matching off.",
+    )
     enrich_batch: int = Field(32, gt=0, le=1000, description="Articles enriched per committed batch.")
     host: str = Field("127.0.0.1", description="Address `ttdn serve` listens on.")
     port: int = Field(8000, gt=0, lt=65536, description="Port `ttdn serve` listens on.")
@@ -97,6 +104,9 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(
         None,
         description="Key that signs session cookies; unset: one is made once and kept in `<data_dir>/secret_key`.",
+    )
+    display_timezone: str = Field(
+        "Asia/Ho_Chi_Minh", description="Time zone in which the web pages show dates and times (IANA name)."
     )
     session_hours: float = Field(12.0, gt=0, description="Hours a login lasts before the session expires.")
     cookie_secure: bool = Field(
@@ -125,6 +135,17 @@ class Settings(BaseSettings):
         if not codes:
             raise ValueError("at least one language is needed")
         return codes
+
+    @field_validator("display_timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (an IANA name such as Asia/Ho_Chi_Minh)") from exc
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -25,7 +25,7 @@ from ttdn.store import Store
 from ttdn.web import api, routes_auth
 from ttdn.web.accounts import AccountStore
 from ttdn.web.deps import error_payload, wants_json
-from ttdn.web.i18n import N_, gettext, using_locale
+from ttdn.web.i18n import N_, gettext, set_display_timezone, using_locale
 from ttdn.web.pages import articles, dashboard, facts, narratives, search, sources, stories
 from ttdn.web.security import LoginLimiter, SecurityHeaders, session_secret
 from ttdn.web.templating import render
@@ -60,6 +60,7 @@ def create_app(store: Store, settings: Settings, *, run_scheduler: bool = True) 
                 scheduler.stop()
 
     app = FastAPI(title="TTĐN", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    set_display_timezone(settings.display_timezone)
     app.state.store = store
     app.state.settings = settings
     app.state.accounts = AccountStore(store.database.engine)

@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.messages.pofile import read_po
@@ -39,6 +40,12 @@ LOCALES = ("vi", "en")
 DEFAULT_LOCALE = "vi"
 LOCALE_DIR = Path(__file__).parent / "locale"
 _locale: ContextVar[str] = ContextVar("ttdn_locale", default=DEFAULT_LOCALE)
+_display_zone: list[ZoneInfo] = [ZoneInfo("Asia/Ho_Chi_Minh")]
+
+
+def set_display_timezone(name: str) -> None:
+    """The time zone pages show times in (``TTDN_DISPLAY_TIMEZONE``; set by the app at start)."""
+    _display_zone[0] = ZoneInfo(name)
 
 
 @cache
@@ -106,12 +113,16 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def fmt_datetime(value: datetime | None, format: str = "short") -> str:
     if value is None:
         return "—"
-    return format_datetime(value, format=format, locale=_locale.get(), tzinfo=value.tzinfo)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)  # the store keeps UTC
+    return format_datetime(value, format=format, locale=_locale.get(), tzinfo=_display_zone[0])
 
 
 def fmt_date(value: date | datetime | None, format: str = "medium") -> str:
     if value is None:
         return "—"
+    if isinstance(value, datetime):
+        value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(_display_zone[0])
     return format_date(value, format=format, locale=_locale.get())
 
 
