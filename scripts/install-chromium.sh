@@ -3,7 +3,8 @@
 # downloads a browser of its own). Called by `make test`; does nothing when Chromium is there.
 set -e
 CHROMIUM="${TTDN_CHROMIUM:-/usr/bin/chromium}"
-if [ -x "$CHROMIUM" ]; then
+# a CJK font too, so that screenshots of Chinese and Japanese pages show characters, not boxes
+if [ -x "$CHROMIUM" ] && [ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ]; then
     exit 0
 fi
 if [ "$(id -u)" = "0" ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; else
@@ -12,6 +13,7 @@ if [ "$(id -u)" = "0" ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; the
     exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get install -y --no-install-recommends chromium \
-    || { $SUDO apt-get update && $SUDO apt-get install -y --no-install-recommends chromium; }
+PACKAGES="chromium fonts-wqy-zenhei"
+$SUDO apt-get install -y --no-install-recommends $PACKAGES \
+    || { $SUDO apt-get update && $SUDO apt-get install -y --no-install-recommends $PACKAGES; }
 "$CHROMIUM" --version

@@ -29,6 +29,7 @@
     }
     var horizontal = kind === "hbar";
     var category = { type: "category", data: spec.x, axisLabel: { formatter: function (v) { return formatX(v, spec); } } };
+    if (horizontal) { category.axisLabel.width = 130; category.axisLabel.overflow = "truncate"; }
     var values = [{ type: "value", min: spec.yMin, max: spec.yMax, axisLabel: { formatter: function (v) { return numFmt.format(v); } } }];
     if (spec.secondAxis) { values.push({ type: "value", min: spec.secondAxis.min, max: spec.secondAxis.max, name: spec.secondAxis.name }); }
     base.xAxis = horizontal ? values[0] : category;
