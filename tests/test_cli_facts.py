@@ -25,6 +25,7 @@ def ttdn(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     return run
 
 
+@pytest.mark.timeout(600)  # a dozen CLI processes, each importing the models' libraries
 def test_fact_lifecycle_history_and_offline_bundle(ttdn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     added = ttdn("add", "--lang", "vi", "--title", "Quần đảo Hoàng Sa", "--author", "analyst-1",
                  "--body", "Việt Nam có đầy đủ bằng chứng lịch sử và cơ sở pháp lý về chủ quyền đối với Hoàng Sa.",
@@ -52,6 +53,7 @@ def test_fact_lifecycle_history_and_offline_bundle(ttdn, tmp_path: Path) -> None
     assert json.loads(ttdn("search", "hoang sa").stdout) == []
 
 
+@pytest.mark.timeout(600)
 def test_document_import_and_bad_inputs(ttdn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     document = next(FIXTURES.glob("*.md"))
     first = json.loads(ttdn("import-doc", str(document)).stdout)
