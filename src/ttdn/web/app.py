@@ -24,7 +24,7 @@ from ttdn.settings import Settings
 from ttdn.store import Store
 from ttdn.web import api, routes_auth
 from ttdn.web.accounts import AccountStore
-from ttdn.web.deps import error_payload, wants_json
+from ttdn.web.deps import error_payload, locale_of, wants_json
 from ttdn.web.i18n import N_, gettext, set_display_timezone, using_locale
 from ttdn.web.pages import articles, dashboard, facts, narratives, search, sources, stories
 from ttdn.web.security import LoginLimiter, SecurityHeaders, session_secret
@@ -102,8 +102,6 @@ def _error_response(request: Request, status: int, detail: Any) -> Response:
             return Response(status_code=401, headers={"HX-Redirect": "/login"})
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={target}", status_code=303)
-    from ttdn.web.deps import locale_of
-
     with using_locale(locale_of(request)):
         title = gettext(_TITLES.get(status, "Error"))
     problems = detail if isinstance(detail, list) else None
