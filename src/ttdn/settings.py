@@ -35,6 +35,12 @@ class Settings(BaseSettings):
         description="An external PostgreSQL (with pgvector), e.g. postgresql://user:pw@host/db. "
         "Empty: start the embedded server inside the data directory.",
     )
+    pg_shared_buffers: str = Field(
+        "auto",
+        pattern=r"^(auto|[1-9][0-9]*(kB|MB|GB|TB))$",
+        description="Buffer cache of the embedded PostgreSQL (e.g. 2GB); auto: a quarter of the machine's memory, "
+        "at least 128MB and at most 32GB. Takes effect when the embedded server next starts.",
+    )
     languages: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: list(DEFAULT_LANGUAGES),
         description="ISO 639-1 codes the language identifier chooses among (JSON list or comma list).",

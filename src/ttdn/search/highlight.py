@@ -33,6 +33,7 @@ __all__ = ["Fragment", "highlight", "to_html"]
 MAX_MATCHES = 2000  # per text: enough for any snippet, bounded on pathological input
 
 _UNIT = re.compile(f".[{MARKS}]*", re.DOTALL)
+_ANY_MARK = re.compile(f"[{MARKS}]")
 # A word character of a script that separates words with spaces: the edges of a word term.
 _NOT_WORD_EDGE = f"[^\\W_{SPACED}]"
 _WS = str.maketrans("\n\r\t\v\f", "     ")
@@ -62,6 +63,18 @@ def _fold_with_offsets(text: str) -> tuple[str, list[int] | None, list[int] | No
     """
     if text.isascii():
         return text.lower(), None, None
+    if _ANY_MARK.search(text) is None:
+        # Fast path (nearly every stored text is NFC): each character folds on its own; when
+        # each folds to exactly one character, one `str.translate` does it and offsets are
+        # the identity.
+        table: dict[int, str] = {}
+        for char in set(text):
+            folded = _fold_unit(char)
+            if len(folded) != 1:
+                break
+            table[ord(char)] = folded
+        else:
+            return text.translate(table), None, None
     pieces: list[str] = []
     starts: list[int] = []
     ends: list[int] = []

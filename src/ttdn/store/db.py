@@ -51,7 +51,11 @@ def sqlalchemy_url(url: str) -> str:
 
 def open_database(settings: Settings, *, migrate_schema: bool = True) -> Database:
     embedded = settings.database_url is None
-    url = embedded_url(Path(settings.data_dir)) if embedded else str(settings.database_url)
+    url = (
+        embedded_url(Path(settings.data_dir), shared_buffers=settings.pg_shared_buffers)
+        if embedded
+        else str(settings.database_url)
+    )
     engine = create_engine(sqlalchemy_url(url), pool_pre_ping=True, pool_size=8, max_overflow=8)
     try:
         with engine.connect() as conn:

