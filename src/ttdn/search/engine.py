@@ -34,6 +34,7 @@ LEXICAL_POOL = 100  # the full-text half: its newest matches, ranked (see _lexic
 WALK_ROWS = 10 * LEXICAL_POOL  # the first id window, walked row by row (see _lexical_ids)
 BITMAP_MEM = "64MB"  # work_mem while reading full-text windows
 RARE_REST = 20 * LEXICAL_POOL  # matches expected in the rest of the table under which it is read at once
+PHRASE_CHECK_ROWS = 3000  # rows holding a phrase's words whose positions are read, newest first
 EF_SEARCH = 100  # HNSW candidate list per search step (iterative scans continue past it)
 MAX_SCAN_TUPLES = 5000  # HNSW: index entries a filtered search visits at most (pgvector's default: 20,000)
 SORTS = ("relevance", "date")
@@ -130,6 +131,8 @@ class SearchResult:
     query: ParsedQuery
     hits: list[SearchHit]
     lexical_matches: int
+    # a phrase was checked only in the newest PHRASE_CHECK_ROWS articles holding its words
+    phrase_limited: bool = False
 
 
 def search(
@@ -157,7 +160,7 @@ def search(
         # HNSW search overlap the full-text search (two cores: about the shorter half saved)
         vector_half = _Half(engine, embed_query, parsed.text_for_embedding, where, params)
     with engine.begin() as conn:
-        lexical = _lexical_ids(conn, parsed, where, params)
+        lexical, phrase_limited = _lexical_ids(conn, parsed, where, params)
     for rank, id_ in enumerate(lexical, 1):
         ranks.setdefault(id_, {})["lexical"] = rank
     if vector_half is not None:
@@ -192,7 +195,7 @@ def search(
         )
         for id_ in page
     ]
-    return SearchResult(query=parsed, hits=hits, lexical_matches=len(lexical))
+    return SearchResult(query=parsed, hits=hits, lexical_matches=len(lexical), phrase_limited=phrase_limited)
 
 
 class _Half(threading.Thread):
@@ -235,7 +238,7 @@ def vector_candidates(engine: Engine, vector: np.ndarray, filters: SearchFilters
         return _nearest_ids(conn, vector, where, params)
 
 
-def _lexical_ids(conn: Connection, parsed: ParsedQuery, where: str, params: dict[str, Any]) -> list[int]:
+def _lexical_ids(conn: Connection, parsed: ParsedQuery, where: str, params: dict[str, Any]) -> tuple[list[int], bool]:
     """The newest `LEXICAL_POOL` full-text matches (by id), ranked: best first.
 
     Ranking reads each candidate's ``search_tsv`` (out of line, in TOAST), so it is bounded:
@@ -244,6 +247,13 @@ def _lexical_ids(conn: Connection, parsed: ParsedQuery, where: str, params: dict
     far — so that a word found in a tenth of the articles reads at most `WALK_ROWS` rows and
     a rare word costs one pass over its GIN entries; only the pool is ranked. A query with
     fewer matches than the pool ranks all of them, as a plain ``ORDER BY rank LIMIT`` would.
+
+    A phrase (and a CJK word, a phrase of characters) needs positions, which GIN does not
+    hold: every row holding all its words is read to check them. So a wide window takes the
+    rows holding the words from the index alone (`ParsedQuery.words_tsquery`, exact in GIN,
+    newest first) and checks the phrase on those; over all windows at most
+    `PHRASE_CHECK_ROWS` rows are checked. True in the second place when that bound stopped
+    the walk before the oldest article (older matches of the phrase may exist).
     """
     boost = parsed.boost_tsquery is not None
     rank = "ts_rank_cd(c.search_tsv, q)" + (" + CASE WHEN c.search_tsv @@ b THEN 1 ELSE 0 END" if boost else "")
@@ -261,6 +271,21 @@ def _lexical_ids(conn: Connection, parsed: ParsedQuery, where: str, params: dict
     # a window of ids read through the primary key; the rest of the table (a bound the
     # GIN bitmap need not be intersected with: a filter after it)
     in_window, in_rest = window("a.id > :low AND a.id <= :high"), window("a.id + 0 <= :high")
+    words = parsed.words_tsquery
+    holding_words = {
+        bounds == "a.id + 0 <= :high": text(
+            "SELECT a.id FROM articles a LEFT JOIN sources s ON s.id = a.source_id, to_tsquery('simple', :w) w "
+            f"WHERE a.search_tsv @@ w AND {bounds} AND {where} ORDER BY a.id DESC LIMIT :check"
+        )
+        for bounds in ("a.id > :low AND a.id <= :high", "a.id + 0 <= :high")
+    }
+    phrase_in = text(
+        f"SELECT c.id, {rank} FROM ("
+        "SELECT a.id, a.search_tsv FROM articles a, to_tsquery('simple', :q) q "
+        "WHERE a.id = ANY(:ids) AND a.search_tsv @@ q ORDER BY a.id DESC LIMIT :need"
+        ") c, to_tsquery('simple', :q) q" + (", to_tsquery('simple', :boost) b" if boost else "")
+    )
+    checks_left = PHRASE_CHECK_ROWS
     values = {**params, "q": parsed.tsquery, "boost": parsed.boost_tsquery}
     high, was_index, was_bitmap, was_mem = conn.execute(
         text(
@@ -274,7 +299,7 @@ def _lexical_ids(conn: Connection, parsed: ParsedQuery, where: str, params: dict
     )
     width = WALK_ROWS
     pool: list[tuple[int, float]] = []
-    while high > 0 and len(pool) < LEXICAL_POOL:
+    while high > 0 and len(pool) < LEXICAL_POOL and checks_left > 0:
         low = max(0, high - width)
         need = LEXICAL_POOL - len(pool)
         rest = low == 0
@@ -285,7 +310,16 @@ def _lexical_ids(conn: Connection, parsed: ParsedQuery, where: str, params: dict
         walk = high - low <= WALK_ROWS
         # (a bitmap of a frequent word's matches must stay exact: a lossy one re-reads every row of its pages)
         conn.execute(scans, {"index": "on" if walk else "off", "bitmap": "off" if walk else "on", "mem": BITMAP_MEM})
-        found = conn.execute(in_rest if rest else in_window, {**values, "low": low, "high": high, "need": need}).all()
+        bounds = {**values, "low": low, "high": high, "need": need}
+        if words is None or walk:
+            found = conn.execute(in_rest if rest else in_window, bounds).all()
+            checks_left -= 0 if words is None else high - low  # a walk reads every row of its window
+        else:
+            holding = conn.execute(holding_words[rest], {**bounds, "w": words, "check": checks_left}).scalars().all()
+            if len(holding) == checks_left:  # the bound cut this window: it ends at the oldest row checked
+                low = max(0, min(holding) - 1)
+            checks_left -= len(holding)
+            found = conn.execute(phrase_in, {**bounds, "ids": list(holding)}).all() if holding else []
         pool += [(id_, float(score)) for id_, score in found]
         # the next window: wide enough for what is missing at the density seen, at least 4x
         # wider; all the rest when that holds few matches (cheaper than intersecting bitmaps)
@@ -296,7 +330,7 @@ def _lexical_ids(conn: Connection, parsed: ParsedQuery, where: str, params: dict
         high = low
     conn.execute(scans, {"index": was_index, "bitmap": was_bitmap, "mem": was_mem})
     pool.sort(key=lambda item: (-item[1], -item[0]))
-    return [id_ for id_, _ in pool[:CANDIDATES]]
+    return [id_ for id_, _ in pool[:CANDIDATES]], high > 0 and len(pool) < LEXICAL_POOL
 
 
 def _nearest_ids(conn: Connection, vector: np.ndarray, where: str, params: dict[str, Any]) -> list[int]:

@@ -460,6 +460,31 @@ class ParsedQuery:
     def is_empty(self) -> bool:
         return not self.tsquery
 
+    @property
+    def words_tsquery(self) -> str | None:
+        """The query with each phrase loosened to its words (``a <-> b`` → ``a & b``), or None.
+
+        None when the query has no phrase (nothing to loosen) or has a NOT (``!(a <-> b)``
+        loosened would exclude more than it should). Otherwise every match of `tsquery` matches
+        it, and the GIN index answers it exactly, without reading positions.
+        """
+        return words_of_phrases(self.tsquery)
+
+
+_TSQUERY_PARTS = re.compile(r"'(?:[^'\\]|\\.|'')*'|<(?:-|\d+)>|!")
+
+
+def words_of_phrases(tsquery: str) -> str | None:
+    """``tsquery`` with its phrase operators made ANDs; None without phrases or with a NOT."""
+    phrase = False
+    for part in _TSQUERY_PARTS.findall(tsquery):
+        if part == "!":
+            return None
+        phrase = phrase or part.startswith("<")
+    if not phrase:
+        return None
+    return _TSQUERY_PARTS.sub(lambda m: " & " if m.group().startswith("<") else m.group(), tsquery)
+
 
 def parse_query(raw: str, *, allow_empty: bool = False) -> ParsedQuery:
     """Parse and compile a search-box query; raises `BadInput` with a user-facing message.

@@ -24,7 +24,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ttdn.errors import TTDNError
-from ttdn.search.engine import SORTS, SearchFilters, SearchResult, search
+from ttdn.search.engine import PHRASE_CHECK_ROWS, SORTS, SearchFilters, SearchResult, search
 from ttdn.search.query import parse_query
 from ttdn.settings import Settings
 from ttdn.sources.lists import COUNTRIES, LANGUAGES
@@ -328,6 +328,8 @@ def _page_context(request: Request, form: SearchForm | None, outcome: Outcome | 
         "ran": outcome is not None and outcome.result is not None,
         "error": outcome.error if outcome else None,
         "lexical_only": outcome.lexical_only if outcome else False,
+        "phrase_limited": bool(outcome and outcome.result and outcome.result.phrase_limited),
+        "phrase_rows": PHRASE_CHECK_ROWS,
         "hits": shown,
         "leads": leads(engine, without_passage),
         "has_next": len(hits) > PAGE_SIZE and page < MAX_PAGE,
