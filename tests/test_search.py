@@ -130,3 +130,18 @@ def test_text_that_looks_like_markup_stays_searchable(store: Store, settings: Se
     ingest([raw], store, settings)
     assert len(search(store.database.engine, "alert").hits) == 1
     assert len(search(store.database.engine, "da nang").hits) == 1
+
+
+def test_query_vectors_are_embedded_once_and_shared(settings: Settings, tmp_path: Path) -> None:
+    from ttdn.search.vectors import query_embedder
+
+    embed = query_embedder(settings)
+    assert embed is not None
+    first = embed("biển đông ngư dân")
+    assert embed("biển đông ngư dân") is first  # the second asker gets the kept vector
+    assert not first.flags.writeable  # shared: nobody may change it
+    assert float(first @ embed("South China Sea fishermen")) > float(first @ embed("coffee export prices"))
+    broken = settings.model_copy(
+        update={"embedding_backend": "sentence-transformers", "embedding_model_dir": tmp_path / "missing"}
+    )
+    assert query_embedder(broken) is None  # the page falls back to words only, with a notice

@@ -21,7 +21,7 @@ def spec(n: int, **kw: object) -> SourceSpec:
 def test_migrations_are_at_head_and_rerunnable(settings: Settings) -> None:
     database = open_database(settings)  # migrates (already at head: a no-op)
     current, head = schema_revision(database.engine)
-    assert current == head == "0005"
+    assert current == head == "0006"
     with database.engine.connect() as conn:
         assert conn.execute(text("SELECT extname FROM pg_extension WHERE extname='vector'")).scalar_one()
     database.engine.dispose()

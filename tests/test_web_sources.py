@@ -197,3 +197,20 @@ def test_default_sources_button(web: WebServer) -> None:
     assert web.client("viewer").post("/sources/defaults").status_code == 403
     loaded = analyst.post("/sources/defaults")
     assert loaded.status_code == 303 and len(web.store.sources.all()) > 20
+
+
+def test_a_long_list_is_shown_a_hundred_at_a_time(web: WebServer) -> None:
+    web.store.sources.add(
+        [SourceSpec(url=f"https://outlet{i:03d}.example/rss", name=f"Outlet {i:03d}") for i in range(130)]
+    )
+    client = web.client("viewer")
+    first = client.get("/sources")
+    assert first.status_code == 200
+    assert len(re.findall(r'<tr id="source-\d+"', first.text)) == 100
+    assert "offset=100" in first.text and "1–100 / 130" in first.text
+    second = client.get("/sources?offset=100")
+    rows = re.findall(r'<tr id="source-\d+"', second.text)
+    assert len(rows) == 30 and "101–130 / 130" in second.text and "offset=0" in second.text
+    shown = set(re.findall(r"Outlet \d{3}", first.text)) | set(re.findall(r"Outlet \d{3}", second.text))
+    assert len(shown) == 130  # every source on one page or the other
+    assert client.get("/sources?offset=-1").status_code == 422

@@ -142,11 +142,13 @@ class ArticleStore:
 
         Uses the HNSW index on the embeddings; an article not yet enriched has no neighbours.
         """
+        # the query vector as a scalar subquery (a constant to the plan), not a join: only then
+        # does PostgreSQL walk the HNSW index instead of measuring every stored article
         query = text(
-            "SELECT a.id, a.title, a.lang, 1 - (a.embedding <=> q.embedding) AS similarity "
-            "FROM articles q JOIN articles a ON a.id <> q.id AND a.embedding IS NOT NULL "
-            "WHERE q.id = :id AND q.embedding IS NOT NULL "
-            "ORDER BY a.embedding <=> q.embedding LIMIT :limit"
+            "WITH q AS MATERIALIZED (SELECT embedding FROM articles WHERE id = :id AND embedding IS NOT NULL) "
+            "SELECT a.id, a.title, a.lang, 1 - (a.embedding <=> (SELECT embedding FROM q)) AS similarity "
+            "FROM articles a WHERE a.id <> :id AND a.embedding IS NOT NULL AND EXISTS (SELECT 1 FROM q) "
+            "ORDER BY a.embedding <=> (SELECT embedding FROM q) LIMIT :limit"
         )
         with self.engine.connect() as conn:
             return [

@@ -133,6 +133,8 @@ class Article(Base):
             postgresql_ops={"embedding": "halfvec_cosine_ops"},
             postgresql_where="embedding IS NOT NULL",
         ),
+        # an article's time, as pages count and chart it (see migration 0006)
+        Index("ix_articles_time", func.coalesce(published_at, collected_at)),
     )
 
 

@@ -91,14 +91,10 @@ def search_articles(
     offset: int = Query(0, ge=0),
     vector: bool = Query(True, description="Fuse with multilingual vector search."),
 ) -> dict[str, Any]:
-    from ttdn.models.embeddings import get_backend
     from ttdn.search.engine import SearchFilters, search
+    from ttdn.search.vectors import query_embedder
 
-    settings = request.app.state.settings
-    embed = None
-    if vector:
-        backend = get_backend(settings.embedding_backend, settings.embedding_model_dir)
-        embed = lambda text: backend.embed_queries([text])[0]  # noqa: E731
+    embed = query_embedder(request.app.state.settings) if vector else None
     try:
         result = search(
             _store(request).database.engine,

@@ -14,6 +14,7 @@ one cheap query over indexed maxima tells.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -32,6 +33,8 @@ __all__ = ["WINDOWS", "ActiveNarrative", "Figures", "FiguresCache", "compute_fig
 WINDOWS = (7, 30, 90)
 NARRATIVE_DAYS = 7
 TOP = 15
+log = logging.getLogger(__name__)
+
 CACHE_SECONDS = 60.0
 
 
@@ -173,24 +176,60 @@ def _with_sources(store: Store, figures: Figures) -> Figures:
 
 
 class FiguresCache:
-    """Figures per window, kept while nothing they count has changed (at most `CACHE_SECONDS`)."""
+    """Figures per window, kept while nothing they count has changed (at most `CACHE_SECONDS`).
+
+    When only time has passed (the data is unchanged) the kept figures are served at once and
+    one background thread computes fresh ones; when the data changed, callers wait for one
+    computation (not one each).
+    """
 
     def __init__(self, seconds: float = CACHE_SECONDS) -> None:
         self.seconds = seconds
         self._lock = threading.Lock()
         self._kept: dict[int, tuple[tuple[Any, ...], float, Figures]] = {}
+        self._computing: dict[int, threading.Lock] = {}
+        self._refreshing: set[int] = set()
 
     def get(self, store: Store, days: int, *, story_window_hours: float = 72.0) -> Figures:
         version = _version(store.database.engine)
         with self._lock:
             kept = self._kept.get(days)
-        if kept is not None and kept[0] == version and time.monotonic() - kept[1] < self.seconds:
-            figures = kept[2]
-        else:
-            figures = compute_figures(store, days, story_window_hours=story_window_hours)
+            computing = self._computing.setdefault(days, threading.Lock())
+        if kept is not None and kept[0] == version:
+            if time.monotonic() - kept[1] >= self.seconds:
+                self._refresh_later(store, days, version, story_window_hours)
+            return _with_sources(store, kept[2])  # sources: few rows, always live
+        with computing:  # one computation at a time per window; who waited finds it done
             with self._lock:
-                self._kept[days] = (version, time.monotonic(), figures)
-        return _with_sources(store, figures)  # sources: few rows, always live
+                kept = self._kept.get(days)
+            if kept is None or kept[0] != version:
+                self._compute(store, days, version, story_window_hours)
+            with self._lock:
+                figures = self._kept[days][2]
+        return _with_sources(store, figures)
+
+    def _compute(self, store: Store, days: int, version: tuple[Any, ...], story_window_hours: float) -> None:
+        figures = compute_figures(store, days, story_window_hours=story_window_hours)
+        with self._lock:
+            self._kept[days] = (version, time.monotonic(), figures)
+
+    def _refresh_later(self, store: Store, days: int, version: tuple[Any, ...], story_window_hours: float) -> None:
+        with self._lock:
+            if days in self._refreshing:
+                return
+            self._refreshing.add(days)
+
+        def refresh() -> None:
+            try:
+                with self._computing[days]:
+                    self._compute(store, days, version, story_window_hours)
+            except Exception:  # the stale figures stay; the next request tries again
+                log.exception("refreshing the dashboard figures failed")
+            finally:
+                with self._lock:
+                    self._refreshing.discard(days)
+
+        threading.Thread(target=refresh, name="ttdn-dashboard-refresh", daemon=True).start()
 
     def clear(self) -> None:
         with self._lock:

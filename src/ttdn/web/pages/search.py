@@ -10,15 +10,12 @@ engine refuses, or a filter that is not valid, is shown in the page with status 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from functools import lru_cache
-from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-import numpy as np
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -26,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from ttdn.errors import TTDNError
 from ttdn.search.engine import PHRASE_CHECK_ROWS, SORTS, SearchFilters, SearchResult, search
 from ttdn.search.query import parse_query
+from ttdn.search.vectors import query_embedder
 from ttdn.settings import Settings
 from ttdn.sources.lists import COUNTRIES, LANGUAGES
 from ttdn.store import Store
@@ -262,23 +260,6 @@ Asked = Annotated[SearchForm | None, Depends(search_form)]
 
 
 # --- running it ----------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=4)
-def _backend(name: str, model_dir: Path | None, max_tokens: int) -> Any:
-    from ttdn.models.embeddings import get_backend
-
-    return get_backend(name, model_dir, max_tokens=max_tokens)
-
-
-def query_embedder(settings: Settings) -> Callable[[str], np.ndarray] | None:
-    """Embeds a query with enrichment's backend (loaded once per process); None if it cannot load."""
-    try:
-        backend = _backend(settings.embedding_backend, settings.embedding_model_dir, settings.embedding_max_tokens)
-    except TTDNError as exc:
-        log.warning("search without the vector half: %s", exc.reason)
-        return None
-    return lambda text: backend.embed_queries([text])[0]
 
 
 def user_message(reason: str) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -45,6 +45,7 @@ MAX_NAME = 200
 SHOWN_REJECTIONS = 100
 FLASH = "sources_flash"
 VIEWS = ("all", "problems", "disabled")
+PAGE = 100  # sources per page
 # what went wrong last (`ttdn.errors` kinds), in the interface language
 ERROR_KINDS = {
     "retry": N_("temporary failure, retrying"),
@@ -105,6 +106,7 @@ def _page(
     add_error: str | None = None,
     import_error: str | None = None,
     imported: ImportResult | None = None,
+    offset: int = 0,
 ) -> Response:
     records = _store(request).sources.all()
     if view == "problems":
@@ -113,8 +115,12 @@ def _page(
         shown = [r for r in records if not r.enabled]
     else:
         shown = records
+    offset = min(offset, max(0, len(shown) - 1))
     context = {
-        "sources": shown,
+        "sources": shown[offset : offset + PAGE],
+        "shown": len(shown),
+        "offset": offset,
+        "page": PAGE,
         "view": view,
         "views": VIEWS,
         "total": len(records),
@@ -136,8 +142,10 @@ def _page(
 
 
 @router.get("/sources", include_in_schema=False)
-def sources_page(request: Request, user: Viewer, show: str = "all") -> Response:
-    return _page(request, view=show if show in VIEWS else "all")
+def sources_page(
+    request: Request, user: Viewer, show: str = "all", offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0
+) -> Response:
+    return _page(request, view=show if show in VIEWS else "all", offset=offset)
 
 
 @router.post("/sources", include_in_schema=False)
