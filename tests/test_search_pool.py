@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from sqlalchemy import text
 
@@ -50,7 +55,7 @@ def test_a_frequent_word_ranks_its_newest_matches(store: Store) -> None:
 
 
 def test_a_phrase_of_common_words_is_checked_in_a_bounded_number_of_rows(
-    store: Store, monkeypatch: pytest.MonkeyPatch
+    store: Store, monkeypatch: pytest.MonkeyPatch, database_url: str, tmp_path: Path
 ) -> None:
     # every article holds both words, but only articles 10 and 20 hold them side by side
     fill(store, "CASE WHEN g IN (10, 20) THEN 'alpha beta' ELSE 'beta gamma alpha' END")
@@ -60,6 +65,14 @@ def test_a_phrase_of_common_words_is_checked_in_a_bounded_number_of_rows(
     monkeypatch.setattr(search_engine, "PHRASE_CHECK_ROWS", ROWS + 10)
     everything = search(store.database.engine, '"alpha beta"')
     assert [h.id for h in everything.hits] == [20, 10] and not everything.phrase_limited
+    # the command line says so too
+    env = {**os.environ, "TTDN_DATABASE_URL": database_url, "TTDN_DATA_DIR": str(tmp_path), "COLUMNS": "200"}
+    run = subprocess.run(
+        [sys.executable, "-m", "ttdn.cli", "search", '"alpha beta"', "--lexical-only"],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "The phrase was checked only in the newest" in " ".join(run.stdout.split())
     # a NOT around a phrase is never loosened to its words: still exact
     assert sorted(h.id for h in search(store.database.engine, 'gamma NOT "gamma alpha"').hits) == []
 

@@ -87,3 +87,15 @@ def test_the_embedded_server_starts_with_its_tuning_and_applies_a_change_at_the_
     again = start(data_dir, "128MB")
     assert again.returncode == 0, again.stdout + again.stderr
     assert again.stdout.split() == ["128MB", "pg_prewarm"]
+
+
+def test_the_doctor_advises_a_buffer_cache_that_holds_the_database() -> None:
+    from ttdn.doctor import buffer_cache_check
+
+    small = buffer_cache_check(200 * 2**20, 6 * GIB, embedded=True)
+    assert small.ok and "0.2 GB database" in small.detail and "read the disk" not in small.detail
+    big = buffer_cache_check(int(10.4 * GIB), 6 * GIB, embedded=True)
+    assert big.ok  # advice, not a failure
+    assert "searches will read the disk" in big.detail and "TTDN_PG_SHARED_BUFFERS=13GB" in big.detail
+    external = buffer_cache_check(int(10.4 * GIB), 6 * GIB, embedded=False)
+    assert "raise shared_buffers toward 13GB" in external.detail

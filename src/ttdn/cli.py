@@ -349,6 +349,12 @@ def _run_search(
         date = hit.published_at.strftime("%Y-%m-%d") if hit.published_at else ""
         table.add_row(str(hit.id), hit.lang or "", date, hit.source_name or "", hit.title[:90])
     console.print(table)
+    if result.phrase_limited:
+        console.print(
+            "[yellow]Cụm từ chỉ được kiểm tra trong các bài mới nhất chứa đủ các từ; "
+            "thêm --from/--to để tìm bài cũ hơn. / The phrase was checked only in the newest "
+            "articles holding all its words; add --from/--to for older ones.[/]"
+        )
 
 
 @searches_app.command("list")

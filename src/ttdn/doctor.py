@@ -79,6 +79,13 @@ def _database(settings: Settings) -> list[Check]:
             extensions: dict[str, str] = dict(conn.execute(text("SELECT extname, extversion FROM pg_extension")).all())
             articles = conn.execute(text("SELECT count(*) FROM articles")).scalar_one()
             sources = conn.execute(text("SELECT count(*) FROM sources")).scalar_one()
+            size, buffers = conn.execute(
+                text(
+                    "SELECT pg_database_size(current_database()), "
+                    "(SELECT setting::bigint * pg_size_bytes(coalesce(unit, '8kB')) FROM pg_settings "
+                    "WHERE name = 'shared_buffers')"
+                )
+            ).one()
         current, head = schema_revision(database.engine)
     finally:
         database.engine.dispose()
@@ -87,7 +94,23 @@ def _database(settings: Settings) -> list[Check]:
         Check("pgvector", "vector" in extensions, extensions.get("vector", "missing")),
         Check("schema", current == head, f"revision {current} (newest {head})"),
         Check("contents", True, f"{articles} articles, {sources} sources"),
+        buffer_cache_check(int(size), int(buffers), embedded=database.embedded),
     ]
+
+
+def buffer_cache_check(database_bytes: int, buffer_bytes: int, *, embedded: bool) -> Check:
+    """Advice, never a failure: does PostgreSQL's buffer cache hold the database?
+
+    When it does not, searches and pages read the disk for what the cache lost (the
+    operating system's cache may or may not keep it, depending on the machine).
+    """
+    gib = 2**30
+    detail = f"{buffer_bytes / gib:.1f} GB for a {database_bytes / gib:.1f} GB database"
+    if database_bytes <= buffer_bytes:
+        return Check("buffer cache", True, detail)
+    wanted = -(-database_bytes * 5 // 4 // gib)  # a quarter more than the data, in whole GB
+    how = f"set TTDN_PG_SHARED_BUFFERS={wanted}GB" if embedded else f"raise shared_buffers toward {wanted}GB"
+    return Check("buffer cache", True, f"{detail}: searches will read the disk; if memory allows, {how}")
 
 
 def _language_models(settings: Settings) -> Check:

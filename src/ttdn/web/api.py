@@ -110,6 +110,7 @@ def search_articles(
     return {
         "query": q,
         "lexical_matches": result.lexical_matches,
+        "phrase_limited": result.phrase_limited,
         "hits": [{slot: getattr(h, slot) for slot in h.__slots__} for h in result.hits],
     }
 
