@@ -239,3 +239,27 @@ def test_anonymous_is_sent_to_login(web: WebServer) -> None:
     assert client.get("/search", params={"q": "x"}).status_code == 303
     assert client.get("/search/export.csv", params={"q": "x"}).status_code == 303
     assert client.get("/api/searches").status_code == 401
+
+
+def test_the_api_takes_every_filter_of_the_page(web: WebServer, ids: dict[str, int]) -> None:
+    api = web.client("viewer")
+
+    def found(**params: str | list[str]) -> list[int]:
+        answer = api.get("/api/search", params={"vector": "false", **params})
+        assert answer.status_code == 200, answer.text
+        return sorted(hit["id"] for hit in answer.json()["hits"])
+
+    assert found(q="hoang sa") == sorted([ids["vi-hs"], ids["fr-hs"]])
+    assert found(q="hoang sa", country="FR") == [ids["fr-hs"]]
+    assert found(q="hoang sa", lang="vi") == [ids["vi-hs"]]
+    assert found(q="hoang sa", **{"from": "2026-11-02"}) == [ids["fr-hs"]]
+    assert found(q="hoang sa", to="2026-11-01") == [ids["vi-hs"]]
+    le_monde = next(s.id for s in web.store.sources.all() if s.name == "Le Monde")
+    assert found(q="hoang sa", source=str(le_monde)) == [ids["fr-hs"]]
+    by_date = api.get("/api/search", params={"q": "hoang sa OR coffee", "sort": "date", "vector": "false"}).json()
+    assert [hit["id"] for hit in by_date["hits"]] == [ids["fr-hs"], ids["vi-hs"], ids["en-coffee"]]
+    body = api.get("/api/search", params={"q": "hoang sa", "country": "FR", "vector": "false"}).json()
+    assert body["filters"]["source_countries"] == ["FR"] and body["phrase_limited"] is False
+    bad = api.get("/api/search", params={"q": "hoang sa", "country": "ZZ"})
+    assert bad.status_code == 400 and "ZZ" in bad.json()["detail"]
+    assert api.get("/api/search").status_code == 422  # no query at all

@@ -10,7 +10,6 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import func, select
 
 from ttdn import __version__
-from ttdn.errors import TTDNError
 from ttdn.store import Store
 from ttdn.store.tables import Article
 from ttdn.web.deps import require
@@ -79,40 +78,6 @@ def articles(
     )  # fmt: skip
     with _store(request).database.engine.connect() as conn:
         return [dict(row._mapping) for row in conn.execute(query)]
-
-
-@router.get("/api/search", tags=["search"], dependencies=[viewer])
-def search_articles(
-    request: Request,
-    q: str = Query(..., max_length=10_000, description="Search-box text."),
-    lang: list[str] = Query(default_factory=list),
-    sort: str = Query("relevance", pattern="^(relevance|date)$"),
-    limit: int = Query(20, ge=1, le=200),
-    offset: int = Query(0, ge=0),
-    vector: bool = Query(True, description="Fuse with multilingual vector search."),
-) -> dict[str, Any]:
-    from ttdn.search.engine import SearchFilters, search
-    from ttdn.search.vectors import query_embedder
-
-    embed = query_embedder(request.app.state.settings) if vector else None
-    try:
-        result = search(
-            _store(request).database.engine,
-            q,
-            filters=SearchFilters(langs=lang),
-            sort=sort,
-            limit=limit,
-            offset=offset,
-            embed_query=embed,
-        )
-    except TTDNError as exc:
-        raise HTTPException(400, exc.reason) from exc
-    return {
-        "query": q,
-        "lexical_matches": result.lexical_matches,
-        "phrase_limited": result.phrase_limited,
-        "hits": [{slot: getattr(h, slot) for slot in h.__slots__} for h in result.hits],
-    }
 
 
 @router.get("/api/articles/{article_id}", tags=["articles"], dependencies=[viewer])

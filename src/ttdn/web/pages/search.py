@@ -278,6 +278,7 @@ def _store(request: Request) -> Store:
 @dataclass
 class Outcome:
     result: SearchResult | None = None
+    reason: str | None = None  # the engine's message in both languages (for the API)
     error: str | None = None
     lexical_only: bool = False  # the vector half was asked for but could not run
 
@@ -293,7 +294,7 @@ def _run(request: Request, form: SearchForm, *, limit: int, offset: int) -> Outc
             offset=offset, embed_query=embed,
         )  # fmt: skip
     except TTDNError as exc:
-        return Outcome(error=user_message(exc.reason))
+        return Outcome(error=user_message(exc.reason), reason=exc.reason)
     return Outcome(result=result, lexical_only=form.mode == "hybrid" and embed is None)
 
 
@@ -511,10 +512,40 @@ def run_saved(
     """Run a saved search: its hits, best first (passages are HTML with only <mark>)."""
     form = SearchForm.from_saved(_saved_by_id(request, search_id))
     form.sort, form.mode = sort, "hybrid" if vector else "words"
-    outcome = _run(request, form, limit=limit, offset=offset)
+    return _results_json(form, _run(request, form, limit=limit, offset=offset))
+
+
+@router.get("/api/search", tags=["search"])
+def search_api(
+    request: Request,
+    user: Viewer,
+    form: Asked,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+    vector: Annotated[bool, Query(description="Fuse with multilingual vector search (false: mode=words).")] = True,
+) -> JSONResponse:
+    """Search stored articles with the search page's box and filters (``from``, ``to``, ``lang``,
+    ``source``, ``country``, ``topic``, ``tone_min``, ``tone_max``, ``story``, ``min_relevance``,
+    ``sort``, ``mode``): hits best first, passages as HTML with only <mark>."""
+    if form is None:
+        raise HTTPException(422, "q is required")
+    if not vector:
+        form.mode = "words"
+    return _results_json(form, _run(request, form, limit=limit, offset=offset))
+
+
+def _results_json(form: SearchForm, outcome: Outcome) -> JSONResponse:
     if outcome.result is None:
-        raise HTTPException(400, outcome.error)
+        raise HTTPException(400, outcome.reason or outcome.error)
     hits = [{slot: getattr(h, slot) for slot in h.__slots__} for h in outcome.result.hits]
     for hit in hits:
         hit["published_at"] = hit["published_at"].isoformat() if hit["published_at"] else None
-    return JSONResponse({"query": form.q, "lexical_matches": outcome.result.lexical_matches, "hits": hits})
+    return JSONResponse(
+        {
+            "query": form.q,
+            "filters": form.filters().as_dict(),
+            "lexical_matches": outcome.result.lexical_matches,
+            "phrase_limited": outcome.result.phrase_limited,
+            "hits": hits,
+        }
+    )
