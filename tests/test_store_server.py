@@ -99,3 +99,34 @@ def test_the_doctor_advises_a_buffer_cache_that_holds_the_database() -> None:
     assert "searches will read the disk" in big.detail and "TTDN_PG_SHARED_BUFFERS=13GB" in big.detail
     external = buffer_cache_check(int(10.4 * GIB), 6 * GIB, embedded=False)
     assert "raise shared_buffers toward 13GB" in external.detail
+
+
+RESTART = """
+import sys, psycopg
+from pathlib import Path
+from ttdn.store.server import embedded_url, restart
+
+def show(url):
+    with psycopg.connect(url) as conn:
+        return conn.execute("SHOW shared_buffers").fetchone()[0]
+
+data_dir = Path(sys.argv[1])
+print(show(embedded_url(data_dir, shared_buffers="160MB")))
+url = embedded_url(data_dir, shared_buffers="224MB")  # running: the new value waits
+print(show(url))
+restart(data_dir)
+print(show(url))
+"""
+
+
+@pytest.mark.timeout(600)
+def test_a_changed_size_waits_for_a_restart(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", RESTART, str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.split() == ["160MB", "160MB", "224MB"]

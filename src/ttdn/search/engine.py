@@ -272,13 +272,14 @@ def _lexical_ids(conn: Connection, parsed: ParsedQuery, where: str, params: dict
     # GIN bitmap need not be intersected with: a filter after it)
     in_window, in_rest = window("a.id > :low AND a.id <= :high"), window("a.id + 0 <= :high")
     words = parsed.words_tsquery
-    holding_words = {
-        bounds == "a.id + 0 <= :high": text(
+
+    def holding_words(ids: str) -> Any:  # ids of the rows holding a phrase's words, newest first
+        return text(
             "SELECT a.id FROM articles a LEFT JOIN sources s ON s.id = a.source_id, to_tsquery('simple', :w) w "
-            f"WHERE a.search_tsv @@ w AND {bounds} AND {where} ORDER BY a.id DESC LIMIT :check"
+            f"WHERE a.search_tsv @@ w AND {ids} AND {where} ORDER BY a.id DESC LIMIT :check"
         )
-        for bounds in ("a.id > :low AND a.id <= :high", "a.id + 0 <= :high")
-    }
+
+    words_in_window, words_in_rest = holding_words("a.id > :low AND a.id <= :high"), holding_words("a.id + 0 <= :high")
     phrase_in = text(
         f"SELECT c.id, {rank} FROM ("
         "SELECT a.id, a.search_tsv FROM articles a, to_tsquery('simple', :q) q "
@@ -315,7 +316,8 @@ def _lexical_ids(conn: Connection, parsed: ParsedQuery, where: str, params: dict
             found = conn.execute(in_rest if rest else in_window, bounds).all()
             checks_left -= 0 if words is None else high - low  # a walk reads every row of its window
         else:
-            holding = conn.execute(holding_words[rest], {**bounds, "w": words, "check": checks_left}).scalars().all()
+            holding_query = words_in_rest if rest else words_in_window
+            holding = conn.execute(holding_query, {**bounds, "w": words, "check": checks_left}).scalars().all()
             if len(holding) == checks_left:  # the bound cut this window: it ends at the oldest row checked
                 low = max(0, min(holding) - 1)
             checks_left -= len(holding)

