@@ -42,17 +42,22 @@ def start(data_dir: Path, shared_buffers: str) -> subprocess.CompletedProcess[st
 
 
 @pytest.mark.parametrize(
-    ("memory", "setting", "buffers", "cache"),
+    ("memory", "data", "setting", "buffers", "cache"),
     [
-        (24 * GIB, "auto", "6144MB", "12288MB"),  # a quarter of the memory
-        (256 * 2**20, "auto", "128MB", "128MB"),  # never below PostgreSQL's own default
-        (512 * GIB, "auto", "32768MB", "262144MB"),  # at most 32 GB
-        (24 * GIB, "2GB", "2048MB", "12288MB"),
-        (24 * GIB, "512MB", "512MB", "12288MB"),
+        (24 * GIB, 0, "auto", "6144MB", "12288MB"),  # a quarter of the memory
+        (24 * GIB, 4 * GIB, "auto", "6144MB", "12288MB"),  # the quarter holds the data
+        (24 * GIB, 8 * GIB, "auto", "10240MB", "12288MB"),  # grows: a quarter more than the data
+        (24 * GIB, 40 * GIB, "auto", "12288MB", "12288MB"),  # up to half the memory
+        (256 * 2**20, 0, "auto", "128MB", "128MB"),  # never below PostgreSQL's own default
+        (512 * GIB, 0, "auto", "32768MB", "262144MB"),  # at most 32 GB
+        (24 * GIB, 40 * GIB, "2GB", "2048MB", "12288MB"),  # a size given is taken as it is
+        (24 * GIB, 0, "512MB", "512MB", "12288MB"),
     ],
 )
-def test_tuning_follows_the_memory_and_the_setting(memory: int, setting: str, buffers: str, cache: str) -> None:
-    tuning = server_tuning(setting, memory_bytes=memory)
+def test_tuning_follows_the_memory_the_data_and_the_setting(
+    memory: int, data: int, setting: str, buffers: str, cache: str
+) -> None:
+    tuning = server_tuning(setting, memory_bytes=memory, data_bytes=data)
     assert tuning["shared_buffers"] == buffers
     assert tuning["effective_cache_size"] == cache
     assert tuning["shared_preload_libraries"] == "pg_prewarm"
@@ -130,3 +135,15 @@ def test_a_changed_size_waits_for_a_restart(tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.split() == ["160MB", "160MB", "224MB"]
+
+
+def test_the_data_size_is_what_the_databases_take(tmp_path: Path) -> None:
+    from ttdn.store.server import data_size
+
+    assert data_size(tmp_path / "pg") == 0  # before the first start
+    for folder, name, size in (("1", "16384", 1000), ("1", "16384.1", 500), ("5", "2619", 24)):
+        (tmp_path / "pg" / "base" / folder).mkdir(parents=True, exist_ok=True)
+        (tmp_path / "pg" / "base" / folder / name).write_bytes(b"\0" * size)
+    (tmp_path / "pg" / "pg_wal").mkdir()
+    (tmp_path / "pg" / "pg_wal" / "000000010000000000000001").write_bytes(b"\0" * 4096)  # not data
+    assert data_size(tmp_path / "pg") == 1524

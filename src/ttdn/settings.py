@@ -39,7 +39,8 @@ class Settings(BaseSettings):
         "auto",
         pattern=r"^(auto|[1-9][0-9]*(kB|MB|GB|TB))$",
         description="Buffer cache of the embedded PostgreSQL (e.g. 2GB); auto: a quarter of the machine's memory, "
-        "at least 128MB and at most 32GB. Takes effect when the embedded server next starts.",
+        "growing with the database up to half of it (at least 128MB, at most 32GB). "
+        "Takes effect when the embedded server next starts.",
     )
     languages: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: list(DEFAULT_LANGUAGES),

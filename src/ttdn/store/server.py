@@ -4,6 +4,15 @@ With no ``TTDN_DATABASE_URL`` the platform starts PostgreSQL (with pgvector, pg_
 unaccent) inside ``<data_dir>/pg`` and talks to it over a Unix socket there; the server
 is stopped when the last process using it exits. A process killed with ``kill -9`` leaves
 the server running, and the next process simply reuses it.
+
+The server's memory is sized from the machine and the data (`server_tuning`): by default a
+buffer cache of a quarter of the memory, growing with the data up to half of it
+(``TTDN_PG_SHARED_BUFFERS``), instead of PostgreSQL's 128 MB, which at a million articles
+turns every search into disk reads; and ``pg_prewarm`` preloaded, so the cache's contents are
+saved every five minutes and read back after a restart. The values live in ``ttdn.conf``
+beside ``postgresql.conf`` (which includes it), rewritten at every start; the first start of
+a new data directory restarts the server once to apply them. A changed value (or a grown
+database) takes effect when the server next starts, or at `restart`.
 """
 
 from __future__ import annotations
@@ -35,15 +44,21 @@ _SIZE = re.compile(r"^([1-9][0-9]*)(kB|MB|GB|TB)$")
 _UNIT_MB = {"kB": 1 / 1024, "MB": 1, "GB": 1024, "TB": 1024 * 1024}
 
 
-def server_tuning(shared_buffers: str = "auto", *, memory_bytes: int | None = None) -> dict[str, str]:
-    """The embedded server's settings for a machine with ``memory_bytes`` of memory.
+def server_tuning(
+    shared_buffers: str = "auto", *, memory_bytes: int | None = None, data_bytes: int = 0
+) -> dict[str, str]:
+    """The embedded server's settings for a machine with ``memory_bytes`` of memory whose
+    databases take ``data_bytes`` on disk.
 
-    ``shared_buffers`` is a PostgreSQL size (``2GB``) or ``auto``: a quarter of the memory,
-    between 128 MB and 32 GB. The planner is told that half the memory caches data.
+    ``shared_buffers`` is a PostgreSQL size (``2GB``) or ``auto``: a quarter of the memory, or
+    more as the data grows (a quarter more than the data, so the cache holds it) up to half
+    the memory; never below 128 MB nor above 32 GB. The planner is told that at least half
+    the memory caches data.
     """
     memory_mb = (memory_bytes if memory_bytes is not None else psutil.virtual_memory().total) // _MB
     if shared_buffers == "auto":
-        buffers_mb = max(128, min(memory_mb // 4, 32 * 1024))
+        wanted_mb = max(memory_mb // 4, min(data_bytes * 5 // 4 // _MB, memory_mb // 2))
+        buffers_mb = max(128, min(wanted_mb, 32 * 1024))
     else:
         size = _SIZE.match(shared_buffers)
         if size is None:
@@ -55,6 +70,16 @@ def server_tuning(shared_buffers: str = "auto", *, memory_bytes: int | None = No
         "shared_preload_libraries": "pg_prewarm",
         "pg_prewarm.autoprewarm": "on",
     }
+
+
+def data_size(pgdata: Path) -> int:
+    """Bytes of the databases' files under ``pgdata/base`` (0 before the first start)."""
+    total = 0
+    for folder, _, names in os.walk(pgdata / "base"):
+        for name in names:
+            with contextlib.suppress(OSError):  # a file dropped while we walk
+                total += os.stat(os.path.join(folder, name)).st_size
+    return total
 
 
 def _write_tuning(pgdata: Path, tuning: dict[str, str]) -> bool:
@@ -109,7 +134,7 @@ def embedded_url(data_dir: Path, *, shared_buffers: str = "auto") -> str:
         except OSError as exc:
             raise ConfigError(f"cannot create the data directory {data_dir}: {exc}") from exc
         pgdata = data_dir / "pg"
-        tuning = server_tuning(shared_buffers)
+        tuning = server_tuning(shared_buffers, data_bytes=data_size(pgdata))
         with fasteners.InterProcessLock(data_dir / ".pg-start.lock"):
             fresh = not (pgdata / "PG_VERSION").exists()
             if not fresh:  # read by the server if this call starts it
