@@ -94,9 +94,12 @@ def test_confirm_a_narrative_match(demo_web: WebServer, page: Any) -> None:
     log_in(page, demo_web.base, *USERS["analyst"])
     page.goto(f"{demo_web.base}/narratives/{narrative_id}")
     page.wait_for_function("() => document.querySelectorAll('[data-chart] canvas').length >= 1")  # the timeline
+    confirmed = page.locator("[data-count=confirmed]")
+    before = int(confirmed.inner_text())
     row = page.locator(f"#match-{match_id}")
     row.locator("button[value=confirm]").click()
     page.wait_for_function(f"() => document.querySelector('#match-{match_id} button[value=confirm]').disabled")
+    page.wait_for_function(f"() => document.querySelector('[data-count=confirmed]').textContent === '{before + 1}'")
     with demo_web.store.database.engine.connect() as conn:
         status, decided_by = conn.execute(
             text("SELECT status, decided_by FROM narrative_matches WHERE id = :id"), {"id": match_id}

@@ -196,6 +196,20 @@ def test_analyst_confirms_and_rejects_and_the_threshold_moves(web: WebServer, da
     assert 'class="badge confirmed"' in confirmed.text and "phantich" in confirmed.text
     event = json.loads(confirmed.headers["hx-trigger"])["ttdn:threshold"]
     assert event["decisions"] == "1"
+    # the narrative's counts come with it, for the page to show without a reload
+    with web.store.database.engine.connect() as conn:
+        truth = dict(
+            conn.execute(
+                text("SELECT status, count(*) FROM narrative_matches WHERE narrative_id = :n GROUP BY status"),
+                {"n": data["covid"]},
+            ).all()
+        )
+    assert event["narrative"] == data["covid"] and truth["confirmed"] == 1
+    assert event["counts"] == {k: str(truth.get(k, 0)) for k in ("pending", "confirmed", "rejected")}
+    assert (
+        f'data-narrative="{data["covid"]}" data-count="confirmed">1<'
+        in analyst.get(f"/narratives/{data['covid']}").text
+    )
     assert statuses(web)[data["m_fr"]] == ("confirmed", "phantich")
 
     rejected = analyst.post(

@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from ttdn.errors import BadInput
-from ttdn.kb.narrative_matches import Calibration, MatchRecord
+from ttdn.kb.narrative_matches import Calibration, MatchCounts, MatchRecord, match_counts
 from ttdn.kb.narrative_tables import MATCH_STATUSES, NARRATIVE_SEVERITIES, NARRATIVE_STATUSES
 from ttdn.kb.narratives import NarrativeRecord, NarrativeStore
 from ttdn.web import queries_facts
@@ -287,7 +287,14 @@ def decide_page(request: Request, user: Analyst, match_id: int, data: Annotated[
     context = {"m": record, "show_narrative": data.get("show_narrative") == "1", "back": back, "decided": True,
                **_threshold_context(calibration)}  # fmt: skip
     response = render(request, "partials/narratives_match_row.html", context)
-    event = {"value": fmt_number(calibration.threshold, 2), "decisions": fmt_number(calibration.decisions)}
+    with engine.connect() as conn:
+        counts = match_counts(conn, [record.narrative_id]).get(record.narrative_id, MatchCounts())
+    event = {
+        "value": fmt_number(calibration.threshold, 2),
+        "decisions": fmt_number(calibration.decisions),
+        "narrative": record.narrative_id,
+        "counts": {status: fmt_number(getattr(counts, status)) for status in ("pending", "confirmed", "rejected")},
+    }
     response.headers["HX-Trigger"] = json.dumps({"ttdn:threshold": event})
     return response
 
