@@ -11,7 +11,7 @@ from starlette.datastructures import FormData
 
 from ttdn.kb.narrative_input import MAX_CLAIM, MAX_KEY, MAX_SUMMARY, MAX_TITLE
 from ttdn.kb.narratives import NarrativeRecord, Variant
-from ttdn.web.facts_forms import FormError, check_length
+from ttdn.web.forms import FormError, check_length
 from ttdn.web.i18n import N_, gettext
 
 __all__ = ["NarrativeForm", "VariantRow", "narrative_form"]

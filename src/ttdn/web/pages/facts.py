@@ -29,7 +29,8 @@ from ttdn.kb.facts import FactRecord, FactStore, FactVersionRecord
 from ttdn.web import queries_facts as q
 from ttdn.web.accounts import UserInfo
 from ttdn.web.deps import require
-from ttdn.web.facts_forms import FactForm, FormError, SourceRow, TextRow, check_upload_size, fact_form, receive_upload
+from ttdn.web.facts_forms import FactForm, SourceRow, TextRow, fact_form
+from ttdn.web.forms import FormError, form_data, receive_upload, upload_guard
 from ttdn.web.i18n import N_, gettext
 from ttdn.web.templating import render
 
@@ -61,10 +62,6 @@ def _record(engine: Engine, fact_id: int) -> FactRecord:
     if not q.fact_exists(engine, fact_id):
         raise HTTPException(404, gettext("No fact with this number."))
     return FactStore(engine).get(fact_id)
-
-
-async def _form(request: Request) -> FormData:
-    return await request.form()
 
 
 # ---- browse and search ---------------------------------------------------------------
@@ -132,7 +129,7 @@ def new_fact_page(request: Request, user: Analyst) -> Response:
 
 
 @router.post("/facts/new", include_in_schema=False)
-def create_fact(request: Request, user: Analyst, data: Annotated[FormData, Depends(_form)]) -> Response:
+def create_fact(request: Request, user: Analyst, data: Annotated[FormData, Depends(form_data)]) -> Response:
     form = FactForm()
     try:
         form = fact_form(data)
@@ -154,7 +151,7 @@ def edit_fact_page(request: Request, user: Analyst, fact_id: int) -> Response:
 
 
 @router.post("/facts/{fact_id}/edit", include_in_schema=False)
-def edit_fact(request: Request, user: Analyst, fact_id: int, data: Annotated[FormData, Depends(_form)]) -> Response:
+def edit_fact(request: Request, user: Analyst, fact_id: int, data: Annotated[FormData, Depends(form_data)]) -> Response:
     engine = _engine(request)
     record = _record(engine, fact_id)
     form = _form_of(record)
@@ -226,13 +223,8 @@ def documents_page(request: Request, user: Viewer) -> Response:
     )
 
 
-async def _upload_guard(request: Request) -> None:
-    """Runs before the role check: a declared body over the limit is refused unread."""
-    check_upload_size(request, request.app.state.settings.max_import_bytes)
-
-
 @router.post("/facts/documents", include_in_schema=False)
-async def import_document(request: Request, _guard: Annotated[None, Depends(_upload_guard)], user: Analyst) -> Response:
+async def import_document(request: Request, _guard: Annotated[None, Depends(upload_guard)], user: Analyst) -> Response:
     engine = _engine(request)
     limit = request.app.state.settings.max_import_bytes
     folder = Path(tempfile.mkdtemp(prefix="ttdn-import-"))
@@ -323,7 +315,7 @@ def fact_page(
 
 @router.post("/facts/{fact_id}/status", include_in_schema=False)
 def set_fact_status(
-    request: Request, user: Analyst, fact_id: int, data: Annotated[FormData, Depends(_form)]
+    request: Request, user: Analyst, fact_id: int, data: Annotated[FormData, Depends(form_data)]
 ) -> Response:
     engine = _engine(request)
     record = _record(engine, fact_id)

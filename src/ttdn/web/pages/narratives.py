@@ -31,7 +31,7 @@ from ttdn.web import queries_facts
 from ttdn.web import queries_narratives as q
 from ttdn.web.accounts import UserInfo
 from ttdn.web.deps import require
-from ttdn.web.facts_forms import FormError, check_upload_size, receive_upload
+from ttdn.web.forms import FormError, form_data, receive_upload, upload_guard
 from ttdn.web.i18n import N_, fmt_number, gettext
 from ttdn.web.labels import country_name, language_name
 from ttdn.web.narratives_forms import NarrativeForm, narrative_form
@@ -67,10 +67,6 @@ def _record(request: Request, narrative_id: int) -> NarrativeRecord:
     if not q.narrative_exists(_engine(request), narrative_id):
         raise HTTPException(404, gettext("No narrative with this number."))
     return _store(request).get(narrative_id)
-
-
-async def _form(request: Request) -> FormData:
-    return await request.form()
 
 
 def _threshold_context(calibration: Calibration) -> dict[str, Any]:
@@ -113,14 +109,9 @@ def narratives_page(
     return render(request, "narratives.html", _list_context(request, filters, offset))
 
 
-async def _upload_guard(request: Request) -> None:
-    """Runs before the role check: a declared body over the limit is refused unread."""
-    check_upload_size(request, request.app.state.settings.max_import_bytes)
-
-
 @router.post("/narratives/import", include_in_schema=False)
 async def import_narratives(
-    request: Request, _guard: Annotated[None, Depends(_upload_guard)], user: Analyst
+    request: Request, _guard: Annotated[None, Depends(upload_guard)], user: Analyst
 ) -> Response:
     limit = request.app.state.settings.max_import_bytes
     folder = Path(tempfile.mkdtemp(prefix="ttdn-narratives-"))
@@ -173,7 +164,7 @@ def new_narrative_page(request: Request, user: Analyst) -> Response:
 
 
 @router.post("/narratives/new", include_in_schema=False)
-def create_narrative(request: Request, user: Analyst, data: Annotated[FormData, Depends(_form)]) -> Response:
+def create_narrative(request: Request, user: Analyst, data: Annotated[FormData, Depends(form_data)]) -> Response:
     form = NarrativeForm.of(None)
     try:
         form = narrative_form(data)
@@ -191,7 +182,7 @@ def edit_narrative_page(request: Request, user: Analyst, narrative_id: int) -> R
 
 @router.post("/narratives/{narrative_id}/edit", include_in_schema=False)
 def edit_narrative(
-    request: Request, user: Analyst, narrative_id: int, data: Annotated[FormData, Depends(_form)]
+    request: Request, user: Analyst, narrative_id: int, data: Annotated[FormData, Depends(form_data)]
 ) -> Response:
     record = _record(request, narrative_id)
     form = NarrativeForm.of(record)
@@ -248,7 +239,7 @@ def narrative_page(
 
 @router.post("/narratives/{narrative_id}/facts", include_in_schema=False)
 def link_fact(
-    request: Request, user: Analyst, narrative_id: int, data: Annotated[FormData, Depends(_form)]
+    request: Request, user: Analyst, narrative_id: int, data: Annotated[FormData, Depends(form_data)]
 ) -> Response:
     record = _record(request, narrative_id)
     action, fact = data.get("action"), data.get("fact_id")
@@ -273,7 +264,9 @@ def _safe_back(value: object, default: str) -> str:
 
 
 @router.post("/narratives/matches/{match_id}/decision", include_in_schema=False)
-def decide_page(request: Request, user: Analyst, match_id: int, data: Annotated[FormData, Depends(_form)]) -> Response:
+def decide_page(
+    request: Request, user: Analyst, match_id: int, data: Annotated[FormData, Depends(form_data)]
+) -> Response:
     engine = _engine(request)
     if q.match(engine, match_id) is None:
         raise HTTPException(404, gettext("No match with this number."))

@@ -29,7 +29,7 @@ from ttdn.sources.lists import KINDS, MAX_LIST_BYTES, read_source_list, source_s
 from ttdn.store import SourceRecord, Store
 from ttdn.web.accounts import UserInfo
 from ttdn.web.deps import require
-from ttdn.web.facts_forms import FormError, check_upload_size, receive_upload
+from ttdn.web.forms import FormError, check_upload_size, receive_upload
 from ttdn.web.i18n import N_, gettext
 from ttdn.web.queries_search import forget_options
 from ttdn.web.templating import render
