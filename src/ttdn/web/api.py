@@ -10,9 +10,8 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import func, select
 
 from ttdn import __version__
-from ttdn.store import Store
 from ttdn.store.tables import Article
-from ttdn.web.deps import require
+from ttdn.web.deps import require, store_of
 
 __all__ = ["router"]
 
@@ -20,15 +19,10 @@ router = APIRouter()
 viewer = Depends(require("viewer"))
 
 
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
-
-
 @router.get("/health", tags=["system"])
 def health(request: Request) -> dict[str, Any]:
     """Open to all: is the platform up, and how many articles does it hold."""
-    store = _store(request)
+    store = store_of(request)
     with store.database.engine.connect() as conn:
         articles = conn.execute(select(func.count()).select_from(Article)).scalar_one()
     return {"status": "ok", "version": __version__, "articles": articles, "embedded": store.database.embedded}
@@ -59,7 +53,8 @@ def docs() -> HTMLResponse:
 @router.get("/api/sources", tags=["sources"], dependencies=[viewer])
 def sources(request: Request) -> list[dict[str, Any]]:
     return [
-        {slot: getattr(r, slot) for slot in r.__slots__} | {"healthy": r.healthy} for r in _store(request).sources.all()
+        {slot: getattr(r, slot) for slot in r.__slots__} | {"healthy": r.healthy}
+        for r in store_of(request).sources.all()
     ]
 
 
@@ -76,14 +71,14 @@ def articles(
         .limit(limit)
         .offset(offset)
     )  # fmt: skip
-    with _store(request).database.engine.connect() as conn:
+    with store_of(request).database.engine.connect() as conn:
         return [dict(row._mapping) for row in conn.execute(query)]
 
 
 @router.get("/api/articles/{article_id}", tags=["articles"], dependencies=[viewer])
 def article(request: Request, article_id: int) -> dict[str, Any]:
     query = select(Article.__table__).where(Article.id == article_id)
-    with _store(request).database.engine.connect() as conn:
+    with store_of(request).database.engine.connect() as conn:
         row = conn.execute(query).mappings().first()
     if row is None:
         raise HTTPException(404, f"no article {article_id}")

@@ -14,11 +14,12 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 
+from ttdn.store import Store
 from ttdn.web.accounts import AccountStore, UserInfo
 from ttdn.web.i18n import DEFAULT_LOCALE, LOCALES, gettext, set_locale
 from ttdn.web.security import csrf_ok
 
-__all__ = ["SAFE_METHODS", "accounts_of", "locale_of", "require"]
+__all__ = ["SAFE_METHODS", "accounts_of", "locale_of", "require", "store_of"]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -26,6 +27,12 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def accounts_of(request: Request) -> AccountStore:
     accounts: AccountStore = request.app.state.accounts
     return accounts
+
+
+def store_of(request: Request) -> Store:
+    """The application's store (opened once by `ttdn.web.app.create_app`)."""
+    store: Store = request.app.state.store
+    return store
 
 
 def locale_of(request: Request) -> str:

@@ -8,9 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 
-from ttdn.store import Store
 from ttdn.web.accounts import UserInfo
-from ttdn.web.deps import require
+from ttdn.web.deps import require, store_of
 from ttdn.web.i18n import N_, gettext
 from ttdn.web.labels import country_name, language_name, topic_label
 from ttdn.web.queries_articles import (
@@ -37,13 +36,8 @@ LABELS = (
 )  # fmt: skip
 
 
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
-
-
 def _article_or_404(request: Request, article_id: int) -> ArticleView:
-    article = get_article(_store(request).database.engine, article_id)
+    article = get_article(store_of(request).database.engine, article_id)
     if article is None:
         raise HTTPException(404, gettext("There is no article with this number."))
     return article
@@ -66,14 +60,14 @@ def _places(article: ArticleView) -> tuple[list[str], list[str]]:
 def _similar(request: Request, article_id: int) -> list[dict[str, Any]]:
     return [
         {"id": i, "title": title, "lang": lang, "similarity": round(sim, 4)}
-        for i, title, lang, sim in _store(request).articles.similar(article_id, SIMILAR)
+        for i, title, lang, sim in store_of(request).articles.similar(article_id, SIMILAR)
     ]
 
 
 @router.get("/articles/{article_id}", include_in_schema=False)
 def article_page(request: Request, _: Viewer, article_id: int) -> Response:
     article = _article_or_404(request, article_id)
-    engine = _store(request).database.engine
+    engine = store_of(request).database.engine
     places, countries = _places(article)
     context = {
         "a": article,
@@ -96,7 +90,7 @@ def article_related(request: Request, _: Viewer, article_id: int) -> dict[str, A
     """What the article page shows beside the text: near-duplicates (both ways), similar
     articles by embedding, and the narratives it was matched with."""
     article = _article_or_404(request, article_id)
-    engine = _store(request).database.engine
+    engine = store_of(request).database.engine
     return {
         "id": article.id,
         "story_id": article.story_id,

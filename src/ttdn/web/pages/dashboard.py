@@ -12,10 +12,9 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from ttdn.settings import Settings
-from ttdn.store import Store
 from ttdn.web.accounts import UserInfo
 from ttdn.web.demo_job import DemoJob, demo_module
-from ttdn.web.deps import require, wants_json
+from ttdn.web.deps import require, store_of, wants_json
 from ttdn.web.i18n import N_, gettext
 from ttdn.web.labels import country_name, language_name, topic_label
 from ttdn.web.queries_dashboard import WINDOWS, Figures, FiguresCache
@@ -48,11 +47,6 @@ STEP_LABELS = {
 }
 
 
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
-
-
 def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
@@ -77,7 +71,7 @@ def _job(app: FastAPI) -> DemoJob:
 
 def _figures(request: Request, days: int) -> Figures:
     settings = _settings(request)
-    return _cache(request.app).get(_store(request), days, story_window_hours=settings.story_window_hours)
+    return _cache(request.app).get(store_of(request), days, story_window_hours=settings.story_window_hours)
 
 
 def _charts(f: Figures) -> dict[str, dict[str, Any]]:
@@ -206,10 +200,10 @@ def demo_load(request: Request, user: Analyst) -> Response:
     if job.snapshot()["state"] == "running":
         message = gettext("The demo corpus is already being loaded.")
         return _answer(request, 409, message, job.snapshot(), "partials/dashboard_demo.html")
-    if module.demo_loaded(_store(request)):
+    if module.demo_loaded(store_of(request)):
         message = gettext("The demo corpus is already loaded.")
         return _answer(request, 409, message, job.snapshot(), "partials/dashboard_demo.html")
-    if not job.start(_store(request), _settings(request), who=user.username):
+    if not job.start(store_of(request), _settings(request), who=user.username):
         message = gettext("The demo corpus is already being loaded.")
         return _answer(request, 409, message, job.snapshot(), "partials/dashboard_demo.html")
     return _answer(request, 202, gettext("Loading the demo corpus…"), job.snapshot(), "partials/dashboard_demo.html")
@@ -232,7 +226,7 @@ def load_default_sources(request: Request, _: Analyst) -> Response:
     from ttdn.sources.lists import default_source_list_path, read_source_list
 
     specs, rejections = read_source_list(default_source_list_path())
-    added, present = _store(request).sources.add(specs)
+    added, present = store_of(request).sources.add(specs)
     payload = {"added": added, "present": present, "rejected": len(rejections)}
     message = gettext("Default sources: %(added)s added, %(present)s already there.") % payload
     if not wants_json(request) and not request.headers.get("hx-request"):

@@ -26,11 +26,10 @@ from ttdn.search.query import parse_query
 from ttdn.search.vectors import query_embedder
 from ttdn.settings import Settings
 from ttdn.sources.lists import COUNTRIES, LANGUAGES
-from ttdn.store import Store
 from ttdn.store.searches import MAX_NAME, SavedSearchRecord
 from ttdn.web import exports
 from ttdn.web.accounts import UserInfo
-from ttdn.web.deps import require
+from ttdn.web.deps import require, store_of
 from ttdn.web.i18n import current_locale, gettext
 from ttdn.web.queries_search import export_rows, filter_options, leads, more_lexical_ids, topic_names
 from ttdn.web.templating import render
@@ -270,11 +269,6 @@ def user_message(reason: str) -> str:
     return vi if current_locale() == "vi" else en
 
 
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
-
-
 @dataclass
 class Outcome:
     result: SearchResult | None = None
@@ -290,7 +284,7 @@ def _run(request: Request, form: SearchForm, *, limit: int, offset: int) -> Outc
     embed = query_embedder(settings) if form.mode == "hybrid" else None
     try:
         result = search(
-            _store(request).database.engine, form.q, filters=form.filters(), sort=form.sort, limit=limit,
+            store_of(request).database.engine, form.q, filters=form.filters(), sort=form.sort, limit=limit,
             offset=offset, embed_query=embed,
         )  # fmt: skip
     except TTDNError as exc:
@@ -299,7 +293,7 @@ def _run(request: Request, form: SearchForm, *, limit: int, offset: int) -> Outc
 
 
 def _page_context(request: Request, form: SearchForm | None, outcome: Outcome | None) -> dict[str, Any]:
-    engine = _store(request).database.engine
+    engine = store_of(request).database.engine
     hits = outcome.result.hits if outcome and outcome.result else []
     shown = hits[:PAGE_SIZE]
     page = form.page if form else 1
@@ -319,7 +313,9 @@ def _page_context(request: Request, form: SearchForm | None, outcome: Outcome | 
         "end": start + len(shown) - 1,
         "options": filter_options(engine),
         "topics": topic_names(current_locale()),
-        "saved": [(record, SearchForm.from_saved(record).query_string()) for record in _store(request).searches.all()],
+        "saved": [
+            (record, SearchForm.from_saved(record).query_string()) for record in store_of(request).searches.all()
+        ],
         "max_name": MAX_NAME,
         "max_query": MAX_QUERY,
     }
@@ -380,7 +376,7 @@ async def save_search(request: Request, user: Analyst) -> Response:
         except TTDNError as exc:
             problem = user_message(exc.reason)
     if problem is None:
-        store = _store(request)
+        store = store_of(request)
         try:
             await run_in_threadpool(store.searches.save, name, form.q, form.filters().as_dict())
         except TTDNError as exc:
@@ -396,7 +392,7 @@ async def save_search(request: Request, user: Analyst) -> Response:
 
 
 def _saved_by_id(request: Request, search_id: int) -> SavedSearchRecord:
-    for record in _store(request).searches.all():
+    for record in store_of(request).searches.all():
         if record.id == search_id:
             return record
     raise HTTPException(404, gettext("No saved search with this number."))
@@ -405,7 +401,7 @@ def _saved_by_id(request: Request, search_id: int) -> SavedSearchRecord:
 @router.post("/search/saved/{search_id}/delete", include_in_schema=False)
 def delete_search(request: Request, user: Analyst, search_id: int) -> Response:
     record = _saved_by_id(request, search_id)
-    _store(request).searches.delete(record.name)
+    store_of(request).searches.delete(record.name)
     _flash(request, gettext("Saved search deleted."))
     return RedirectResponse("/search", status_code=303)
 
@@ -420,7 +416,7 @@ def _export_rows(request: Request, form: SearchForm | None) -> list[exports.Expo
     outcome = _run(request, form, limit=exports.MAX_EXPORT_ROWS, offset=0)
     if outcome.result is None:
         raise HTTPException(400, outcome.error)
-    engine = _store(request).database.engine
+    engine = store_of(request).database.engine
     ids = [hit.id for hit in outcome.result.hits][: exports.MAX_EXPORT_ROWS]
     ids += more_lexical_ids(
         engine, outcome.result.query, form.filters(), exclude=set(ids), limit=exports.MAX_EXPORT_ROWS - len(ids)
@@ -467,7 +463,7 @@ def _saved_json(record: SavedSearchRecord) -> dict[str, Any]:
 @router.get("/api/searches", tags=["search"])
 def list_saved(request: Request, user: Viewer) -> list[dict[str, Any]]:
     """Saved searches, by name."""
-    return [_saved_json(record) for record in _store(request).searches.all()]
+    return [_saved_json(record) for record in store_of(request).searches.all()]
 
 
 @router.post("/api/searches", tags=["search"], status_code=201)
@@ -483,7 +479,7 @@ def create_saved(
         checked = SearchFilters.from_dict(filters)
         checked.sql()
         parse_query(query)
-        record = _store(request).searches.save(name, query, checked.as_dict())
+        record = store_of(request).searches.save(name, query, checked.as_dict())
     except TTDNError as exc:
         raise HTTPException(422, exc.reason) from exc
     except (TypeError, ValueError) as exc:
@@ -495,7 +491,7 @@ def create_saved(
 def delete_saved(request: Request, user: Analyst, search_id: int) -> Response:
     """Delete a saved search."""
     record = _saved_by_id(request, search_id)
-    _store(request).searches.delete(record.name)
+    store_of(request).searches.delete(record.name)
     return Response(status_code=204)
 
 

@@ -26,9 +26,9 @@ from starlette.concurrency import run_in_threadpool
 from ttdn.errors import BadInput, TTDNError
 from ttdn.records import Rejection
 from ttdn.sources.lists import KINDS, MAX_LIST_BYTES, read_source_list, source_spec
-from ttdn.store import SourceRecord, Store
+from ttdn.store import SourceRecord
 from ttdn.web.accounts import UserInfo
-from ttdn.web.deps import require
+from ttdn.web.deps import require, store_of
 from ttdn.web.forms import FormError, check_upload_size, receive_upload
 from ttdn.web.i18n import N_, gettext
 from ttdn.web.queries_search import forget_options
@@ -58,11 +58,6 @@ ERROR_KINDS = {
 }
 
 
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
-
-
 def _upload_limit(request: Request) -> int:
     return min(int(request.app.state.settings.max_import_bytes), MAX_LIST_BYTES)
 
@@ -73,7 +68,7 @@ def _record_json(record: SourceRecord) -> dict[str, Any]:
 
 def _get(request: Request, source_id: int) -> SourceRecord:
     try:
-        return _store(request).sources.get(source_id)
+        return store_of(request).sources.get(source_id)
     except BadInput:
         raise HTTPException(404, gettext("No source with this number.")) from None
 
@@ -108,7 +103,7 @@ def _page(
     imported: ImportResult | None = None,
     offset: int = 0,
 ) -> Response:
-    records = _store(request).sources.all()
+    records = store_of(request).sources.all()
     if view == "problems":
         shown = [r for r in records if not r.healthy]
     elif view == "disabled":
@@ -168,11 +163,11 @@ def add_source(
     except TTDNError as exc:
         message = gettext("This source cannot be added: {}").format(exc.reason)
         return _page(request, status_code=422, values=values, add_error=message)
-    added, _ = _store(request).sources.add([spec])
+    added, _ = store_of(request).sources.add([spec])
     if not added:
         message = gettext("A source with this address is already registered.")
         return _page(request, status_code=409, values=values, add_error=message)
-    forget_options(_store(request).database.engine)
+    forget_options(store_of(request).database.engine)
     request.session[FLASH] = gettext("Source added: {}").format(spec.name)
     return RedirectResponse("/sources", status_code=303)
 
@@ -180,7 +175,7 @@ def add_source(
 @router.post("/sources/{source_id}/enabled", include_in_schema=False)
 def set_enabled(request: Request, user: Analyst, source_id: int, enabled: Annotated[bool, Form()]) -> Response:
     record = _get(request, source_id)
-    record = _store(request).sources.set_enabled(record.id, enabled)
+    record = store_of(request).sources.set_enabled(record.id, enabled)
     if _is_htmx(request):
         return render(request, "partials/sources_row.html", {"source": record, "error_kinds": ERROR_KINDS})
     request.session[FLASH] = (gettext("Source enabled: {}") if enabled else gettext("Source disabled: {}")).format(
@@ -203,7 +198,7 @@ async def _import_upload(request: Request) -> ImportResult:
             specs, rejections = await run_in_threadpool(read_source_list, path)
         except BadInput as exc:
             raise BadInput(exc.reason.replace(f"{folder}/", "")) from None
-        store = _store(request)
+        store = store_of(request)
         added, present = await run_in_threadpool(store.sources.add, specs)
         forget_options(store.database.engine)
         cleaned = [
@@ -226,7 +221,7 @@ async def import_sources(request: Request, _guard: Annotated[None, Depends(_uplo
             return render(request, "partials/sources_import.html", {"import_error": message}, status_code=422)
         return await run_in_threadpool(lambda: _page(request, status_code=422, import_error=message))
     if _is_htmx(request):
-        records = await run_in_threadpool(_store(request).sources.all)
+        records = await run_in_threadpool(store_of(request).sources.all)
         context = {"imported": result, "sources": records, "refresh_rows": True, "error_kinds": ERROR_KINDS}
         return render(request, "partials/sources_import.html", context)
     return await run_in_threadpool(lambda: _page(request, imported=result))
@@ -263,18 +258,18 @@ def create_source(request: Request, user: Analyst, body: SourceCreate) -> dict[s
         spec = source_spec(fields)
     except TTDNError as exc:
         raise HTTPException(422, exc.reason) from exc
-    added, _ = _store(request).sources.add([spec])
+    added, _ = store_of(request).sources.add([spec])
     if not added:
         raise HTTPException(409, gettext("A source with this address is already registered."))
-    forget_options(_store(request).database.engine)
-    return _record_json(_store(request).sources.get(spec.url))
+    forget_options(store_of(request).database.engine)
+    return _record_json(store_of(request).sources.get(spec.url))
 
 
 @router.patch("/api/sources/{source_id}", tags=["sources"])
 def update_source(request: Request, user: Analyst, source_id: int, body: SourceUpdate) -> dict[str, Any]:
     """Enable or disable a source."""
     record = _get(request, source_id)
-    return _record_json(_store(request).sources.set_enabled(record.id, body.enabled))
+    return _record_json(store_of(request).sources.set_enabled(record.id, body.enabled))
 
 
 @router.post("/api/sources/import", tags=["sources"])

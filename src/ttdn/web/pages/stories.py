@@ -10,9 +10,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from ttdn.store import Store
 from ttdn.web.accounts import UserInfo
-from ttdn.web.deps import require
+from ttdn.web.deps import require, store_of
 from ttdn.web.i18n import N_, gettext
 from ttdn.web.labels import country_name, language_name
 from ttdn.web.queries_stories import (
@@ -45,14 +44,9 @@ Sort = Annotated[str, Query(pattern=f"^({'|'.join(SORTS)})$")]
 Page = Annotated[int, Query(ge=1, le=100_000)]
 
 
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
-
-
 def _page(request: Request, days: int, lang: str | None, sort: str, page: int, per_page: int) -> dict[str, Any]:
     since = datetime.now(UTC) - timedelta(days=days) if days else None
-    engine = _store(request).database.engine
+    engine = store_of(request).database.engine
     stories, total = list_stories(
         engine, since=since, lang=lang, sort=sort, limit=per_page, offset=(page - 1) * per_page
     )
@@ -69,7 +63,7 @@ def stories_page(
         "sort": sort,
         "windows": WINDOWS,
         "sorts": SORT_LABELS,
-        "languages": stories_languages(_store(request).database.engine),
+        "languages": stories_languages(store_of(request).database.engine),
         "language_name": language_name,
         "country_name": country_name,
     }
@@ -102,14 +96,14 @@ def stories_api(
 
 
 def _story_or_404(request: Request, story_id: int) -> StoryRow:
-    story = get_story(_store(request).database.engine, story_id)
+    story = get_story(store_of(request).database.engine, story_id)
     if story is None:
         raise HTTPException(404, gettext("There is no story with this number."))
     return story
 
 
 def _charts(request: Request, story: StoryRow) -> dict[str, dict[str, Any]]:
-    hourly, buckets = story_timeline(_store(request).database.engine, story)
+    hourly, buckets = story_timeline(store_of(request).database.engine, story)
     axis = bucket_axis(buckets, hourly)
     position = {at: i for i, at in enumerate(axis)}
     per_lang: dict[str | None, list[int]] = defaultdict(lambda: [0] * len(axis))
@@ -157,7 +151,7 @@ def _by_language(articles: list[StoryArticle]) -> list[tuple[str | None, list[St
 @router.get("/stories/{story_id}", include_in_schema=False)
 def story_page(request: Request, _: Viewer, story_id: int) -> Response:
     story = _story_or_404(request, story_id)
-    articles = story_articles(_store(request).database.engine, story_id)
+    articles = story_articles(store_of(request).database.engine, story_id)
     outlets = Counter(a.country for a in articles)
     context = {
         "story": story,
@@ -175,10 +169,10 @@ def story_page(request: Request, _: Viewer, story_id: int) -> Response:
 def story_api(request: Request, _: Viewer, story_id: int) -> dict[str, Any]:
     """One story, its articles (oldest first, at most 1,000) and its timeline per language."""
     story = _story_or_404(request, story_id)
-    hourly, buckets = story_timeline(_store(request).database.engine, story)
+    hourly, buckets = story_timeline(store_of(request).database.engine, story)
     return {
         "story": story.as_dict(),
-        "articles": [a.as_dict() for a in story_articles(_store(request).database.engine, story_id)],
+        "articles": [a.as_dict() for a in story_articles(store_of(request).database.engine, story_id)],
         "timeline": {
             "unit": "hour" if hourly else "day",
             "buckets": [
