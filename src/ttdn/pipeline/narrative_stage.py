@@ -12,7 +12,7 @@ stores stories through `StoryIndex`.
 
 Cost: the sentence embeddings (≈ 40 sentences/s on two cores), so only relevant articles are
 scored, sentences are capped, and a sentence seen recently (boilerplate, wire copies, a
-re-enrichment) reuses its vector from a small cache. A lexical prefilter was measured and
+re-enrichment) reuses the vector its backend kept. A lexical prefilter was measured and
 left out: on the project's labelled set it keeps 89 % of the true claim sentences while still
 passing 77 % of unrelated ones, and it drops the cross-language matches (a French sentence
 repeating a narrative written only in Vietnamese shares almost no character n-grams with it).
@@ -22,7 +22,6 @@ the registry; the index is rebuilt only when the registry's version changes.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
@@ -37,10 +36,9 @@ if TYPE_CHECKING:
     from ttdn.kb.narrative_index import LoadedIndex
     from ttdn.models.embeddings import EmbeddingBackend
 
-__all__ = ["MIN_SENTENCE_CHARS", "NarrativeRegistry", "SentenceVectors", "article_sentences", "narratives"]
+__all__ = ["MIN_SENTENCE_CHARS", "NarrativeRegistry", "article_sentences", "narratives"]
 
 MIN_SENTENCE_CHARS = 12  # shorter pieces (datelines, captions, "Photo: AFP") carry no claim
-CACHE_SENTENCES = 8192  # ≈ 12 MB of vectors
 
 
 class NarrativeRegistry(Protocol):
@@ -53,32 +51,6 @@ class NarrativeRegistry(Protocol):
     def threshold(self) -> Calibration: ...
 
     def record_matches(self, results: Sequence[ArticleMatches], scored: Sequence[int]) -> None: ...
-
-
-class SentenceVectors:
-    """e5 query vectors of sentences, the most recent ``size`` of them kept."""
-
-    def __init__(self, backend: EmbeddingBackend, size: int = CACHE_SENTENCES) -> None:
-        self.backend = backend
-        self.size = size
-        self._kept: OrderedDict[str, np.ndarray] = OrderedDict()
-        self.embedded = 0
-        self.reused = 0
-
-    def __call__(self, sentences: Sequence[str]) -> np.ndarray:
-        missing = list(dict.fromkeys(s for s in sentences if s not in self._kept))
-        if missing:
-            for sentence, vector in zip(missing, self.backend.embed_queries(missing), strict=True):
-                self._kept[sentence] = vector
-            self.embedded += len(missing)
-        self.reused += len(sentences) - len(missing)
-        out = np.empty((len(sentences), self.backend.dim), dtype=np.float32)
-        for i, sentence in enumerate(sentences):
-            out[i] = self._kept[sentence]
-            self._kept.move_to_end(sentence)
-        while len(self._kept) > self.size:
-            self._kept.popitem(last=False)
-        return out
 
 
 def article_sentences(title: str, text: str, limit: int) -> list[tuple[str, int | None, int | None]]:
@@ -101,13 +73,13 @@ def narratives(settings: Settings, registry: NarrativeRegistry) -> EnrichStage:
     from ttdn.kb.narrative_index import narrative_backend
     from ttdn.understand.relevance import THRESHOLD
 
-    vectors = SentenceVectors(narrative_backend(settings))
+    backend = narrative_backend(settings)
     current: dict[str, object] = {"version": object(), "index": None}
 
     def loaded() -> LoadedIndex | None:
         version = registry.version()
         if version != current["version"]:
-            current["index"] = registry.load_index(vectors.backend)
+            current["index"] = registry.load_index(backend)
             current["version"] = version
         return current["index"]  # type: ignore[return-value]
 
@@ -124,7 +96,11 @@ def narratives(settings: Settings, registry: NarrativeRegistry) -> EnrichStage:
                 found.extend(article_sentences(item.title, item.text, settings.narrative_max_sentences))
             spans.append((start, len(found)))
         texts = [sentence for sentence, _, _ in found]
-        scores = index.index.scores(texts, queries=vectors(texts)) if texts else np.zeros((0, len(index.index)))
+        scores = (
+            index.index.scores(texts, queries=backend.embed_queries(texts))
+            if texts
+            else np.zeros((0, len(index.index)))
+        )
         results: list[ArticleMatches] = []
         for item, (lo, hi) in zip(items, spans, strict=True):
             hits: list[NarrativeHit] = []
