@@ -61,6 +61,27 @@ def test_topics_train_then_predict_any_label_set(tmp_path: Path) -> None:
     assert ttdn("topics", "predict", str(source), str(out), "--model", str(model)).returncode == 0
     [row] = [json.loads(line) for line in out.read_text().splitlines()]
     assert row["id"] == "1" and row["labels"][0]["label"] == "weather"
+    manifest = json.loads((model / "manifest.json").read_text("utf-8"))
+    assert manifest["extra_features"]["name"].startswith("article-embedding/")  # embeddings by default
+    lexical = tmp_path / "lexical"
+    assert ttdn("topics", "train", str(labelled), "--model", str(lexical), "--lexical-only").returncode == 0
+    assert json.loads((lexical / "manifest.json").read_text("utf-8"))["extra_features"] is None
+    # Thai shares no word or character with the examples: only the embedding model can tell them apart
+    thai = write_lines(
+        tmp_path / "thai.jsonl",
+        [
+            json.dumps({"id": "storm", "text": "พายุไต้ฝุ่นทำให้เกิดน้ำท่วมและฝนตกหนัก"}),
+            json.dumps({"id": "match", "text": "ทีมฟุตบอลยิงประตูชนะในการแข่งขันลีก"}),
+        ],
+    )
+    best: dict[str, list[str]] = {}
+    for directory in (model, lexical):
+        assert ttdn("topics", "predict", str(thai), str(out), "--model", str(directory)).returncode == 0
+        rows = [json.loads(line) for line in out.read_text().splitlines()]
+        best[directory.name] = [r["labels"][0]["label"] for r in rows]
+        if directory == lexical:
+            assert rows[0]["labels"] == rows[1]["labels"]  # the words say nothing: the same scores for both
+    assert best["model"] == ["weather", "sport"]
 
 
 def test_topics_predict_with_a_missing_model_dir(tmp_path: Path) -> None:

@@ -113,3 +113,25 @@ def test_stories_group_the_same_event_across_languages(
     assert tourism.size == 2 and sorted(tourism.languages) == ["en", "vi"] and "VN" in tourism.countries
     assert tourism.title in {ARTICLES[0][1], ARTICLES[1][1]} and tourism.growth == 2
     assert summaries[story_of[stored["fr"]]].size == 1
+
+
+def test_topics_stage_reads_the_stored_article_vector(settings: Settings) -> None:
+    from ttdn.models.embeddings import get_backend
+    from ttdn.models.topics import load_default
+    from ttdn.pipeline import understand
+
+    items = [
+        Enrichment(article_id=1, title="Bão Yagi đổ bộ Quảng Ninh", text="Hàng nghìn nhà bị ngập, nhiều người chết."),
+        Enrichment(article_id=2, title="베트남 수출 급증", text="외국인 투자가 전자 산업 성장을 이끌었다."),
+    ]
+    understand.embed(settings)(items)
+    stage = understand.topics(settings)
+    backend = get_backend(settings.embedding_backend, max_tokens=settings.embedding_max_tokens)
+    before = (backend.embedded, backend.reused)
+    stage(items)
+    assert (backend.embedded, backend.reused) == before  # the stored vectors were used, nothing re-embedded
+    model = load_default()
+    for item, row in zip(items, model.predict([f"{i.title}\n{i.text}" for i in items]), strict=True):
+        assert [t["label"] for t in item.topics or []] == [label for label, s in row if s >= model.thresholds[label]]
+    assert [t["label"] for t in items[0].topics or []][:1] == ["environment"]
+    assert [t["label"] for t in items[1].topics or []][:1] == ["economy"]

@@ -46,6 +46,18 @@ def test_shipped_model_scores_above_baseline() -> None:
     assert not weak, scores
 
 
+def test_shipped_model_finds_topics_in_languages_it_never_saw() -> None:
+    examples, rejections = read_labelled_jsonl(Path(__file__).parent / "fixtures" / "topics" / "unseen_languages.jsonl")
+    assert not rejections and len(examples) >= 28
+    rows = [
+        json.loads(line) for line in (Path(__file__).parent / "fixtures" / "topics" / "unseen_languages.jsonl").open()
+    ]
+    trained_langs = {json.loads(line)["lang"] for line in (DATA_DIR / "labelled.jsonl").open(encoding="utf-8")}
+    assert not {r["lang"] for r in rows} & trained_langs  # truly unseen languages
+    scores = evaluate(load_default(), examples)
+    assert scores["micro_f1"] >= BASELINE["min_unseen_micro_f1"], scores
+
+
 def test_shipped_model_is_small_and_never_saw_the_held_out_part() -> None:
     size = sum(p.stat().st_size for p in default_model_dir().iterdir())
     assert size < BASELINE["max_model_bytes"]

