@@ -106,6 +106,14 @@ def test_confirm_a_narrative_match(demo_web: WebServer, page: Any) -> None:
         ).one()
     assert (status, decided_by) == ("confirmed", USERS["analyst"][0])
     shot(page, "narrative_confirmed")
+    # rejecting a match takes it out of the timeline, which is fetched and drawn again in place
+    rows = page.locator("tr[id^=match-]:has(button[value=reject]:enabled)")
+    assert rows.count() >= 1, "the demo narrative has another undecided match on its page"
+    total = int(page.locator("#narrative-timeline").get_attribute("data-total") or 0)
+    rows.first.locator("button[value=reject]").click()
+    page.wait_for_function(f"() => document.querySelector('#narrative-timeline').dataset.total === '{total - 1}'")
+    if total > 1:
+        page.wait_for_function("() => document.querySelectorAll('#narrative-timeline [data-chart] canvas').length >= 1")
     no_script_errors(page)
 
 

@@ -5,6 +5,7 @@ a viewer refused everywhere, bad input."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import UTC, datetime
@@ -137,7 +138,7 @@ def test_registry_narrative_page_and_timeline(web: WebServer, data: dict[str, in
     assert "Selon des blogs, le Vietnam aurait caché" in one.text  # the evidence sentence
     assert 'data-chart="chart-country"' in one.text and 'data-chart="chart-lang"' in one.text
     spec = json.loads(
-        re.search(r'<script type="application/json" id="chart-country">(.*?)</script>', one.text, re.S).group(1)
+        html.unescape(re.search(r"data-chart=\"chart-country\" data-spec='(.*?)'", one.text, re.S).group(1))
     )  # type: ignore[union-attr]
     assert spec["x"] == ["2025-03-02", "2025-03-03", "2025-03-04"] and spec["stacked"] is True
     assert sum(sum(s["data"]) for s in spec["series"]) == 3
@@ -183,6 +184,9 @@ def test_analyst_confirms_and_rejects_and_the_threshold_moves(web: WebServer, da
     analyst = web.client("analyst")
     page = analyst.get(f"/narratives/{data['covid']}")
     assert f'hx-post="/narratives/matches/{data["m_fr"]}/decision"' in page.text
+    # the timeline part asks for itself again when a decision is announced
+    assert f'hx-get="/narratives/{data["covid"]}/timeline"' in page.text and 'data-total="3"' in page.text
+    assert 'hx-trigger="ttdn:threshold from:body"' in page.text
     before = web.store.narratives.threshold()
     assert before.decisions == 0
 
@@ -227,6 +231,12 @@ def test_analyst_confirms_and_rejects_and_the_threshold_moves(web: WebServer, da
     assert "Hanoï face aux rumeurs" in analyst.get(f"/narratives/{data['covid']}", params={"status": "confirmed"}).text
     timeline = analyst.get(f"/api/narratives/{data['covid']}/timeline").json()
     assert timeline["total"] == 2  # a rejected match leaves the timeline
+    part = analyst.get(f"/narratives/{data['covid']}/timeline")
+    assert part.status_code == 200 and part.text.lstrip().startswith("{#") is False
+    assert 'id="narrative-timeline" data-total="2"' in part.text and 'data-chart="chart-country"' in part.text
+    assert "<html" not in part.text  # only the part, swapped in place
+    assert web.client("viewer").get(f"/narratives/{data['covid']}/timeline").status_code == 200
+    assert analyst.get("/narratives/987654/timeline").status_code == 404
 
     # without HTMX: a plain form post goes back to the page it came from
     plain = analyst.post(

@@ -204,19 +204,25 @@ def _variants_by_lang(record: NarrativeRecord) -> list[tuple[str | None, list[st
     return sorted(groups.items(), key=lambda item: (item[0] is None, item[0] != "vi", item[0] or ""))
 
 
+def _timeline_context(request: Request, record: NarrativeRecord) -> dict[str, Any]:
+    timeline = _store(request).timeline(record.id)
+    return {
+        "n": record,
+        "country_chart": q.timeline_spec(timeline.by_country, country_name),
+        "lang_chart": q.timeline_spec(timeline.by_lang, language_name),
+        "timeline_total": timeline.total,
+    }
+
+
 def _narrative_context(request: Request, record: NarrativeRecord, status: str | None, offset: int) -> dict[str, Any]:
     engine = _engine(request)
     store = _store(request)
-    timeline = store.timeline(record.id)
     matches, total = q.matches_page(engine, record.id, status=status, limit=PAGE, offset=offset)
     linked = {f.id for f in record.facts}
     choices = [r for r in queries_facts.fact_page(engine, limit=500)[0] if r.id not in linked]
     return {
-        "n": record,
+        **_timeline_context(request, record),
         "variants": _variants_by_lang(record),
-        "country_chart": q.timeline_spec(timeline.by_country, country_name),
-        "lang_chart": q.timeline_spec(timeline.by_lang, language_name),
-        "timeline_total": timeline.total,
         "matches": matches, "total": total, "offset": offset, "page": PAGE, "status": status or "",
         "match_statuses": MATCH_STATUSES, "fact_choices": choices, "error": None,
         "back": f"/narratives/{record.id}",
@@ -235,6 +241,13 @@ def narrative_page(
     record = _record(request, narrative_id)
     context = _narrative_context(request, record, _choice(status, MATCH_STATUSES), offset)
     return render(request, "narrative.html", context)
+
+
+@router.get("/narratives/{narrative_id}/timeline", include_in_schema=False)
+def narrative_timeline(request: Request, user: Viewer, narrative_id: int) -> Response:
+    """The timeline part of the narrative page (htmx fetches it again after a decision)."""
+    record = _record(request, narrative_id)
+    return render(request, "partials/narrative_timeline.html", _timeline_context(request, record))
 
 
 @router.post("/narratives/{narrative_id}/facts", include_in_schema=False)

@@ -45,9 +45,12 @@
   function drawCharts(root) {
     if (typeof echarts === "undefined") { return; }
     root.querySelectorAll("[data-chart]").forEach(function (el) {
+      // the data: a <script type="application/json"> block named by data-chart, or, in parts htmx
+      // swaps in (it drops script elements), the data-spec attribute
       var source = document.getElementById(el.dataset.chart);
-      if (!source || el.dataset.drawn) { return; }
-      var spec = JSON.parse(source.textContent);
+      var data = el.dataset.spec || (source && source.textContent);
+      if (!data || el.dataset.drawn) { return; }
+      var spec = JSON.parse(data);
       var chart = echarts.init(el, null, { renderer: "canvas", locale: document.body.dataset.locale === "en" ? "EN" : "EN" });
       chart.setOption(optionFor(spec));
       el.dataset.drawn = "1";
