@@ -243,6 +243,8 @@ def test_article_embeddings_carry_topics_across_languages(tmp_path: Path) -> Non
     )
     with pytest.raises(ValueError, match="dense has shape"):
         trained.scores(["exports rise"], dense=np.zeros((1, 5), np.float32))
+    with pytest.raises(ValueError, match="rows for"):
+        TopicModel.train(examples, extra=hook, dense=dense[:3], tune_thresholds=False)
     # Korean and Arabic are not in the training set at all: the words give nothing, the vector does
     unseen = ["베트남의 수출과 외국인 투자가 크게 늘었다", "استقبلت فيتنام عددا قياسيا من السياح الأجانب هذا الصيف"]
     assert [row[0][0] for row in trained.predict(unseen)] == ["trade", "tourism"]

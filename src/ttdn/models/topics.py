@@ -12,9 +12,10 @@ Features
     the article's e5 vector (title + lead, the one enrichment stores), is the default — it
     carries the topic across languages the labelled set never had (held-out micro-F1 0.842 →
     0.950; 28 texts in eight languages absent from the labelled set: 0.19 → 0.90). The
-    block is weighted `DENSE_WEIGHT` against the TF-IDF blocks. The hook's name (model and token budget) is recorded
-    in the manifest; `TopicModel.load` rebuilds `ArticleEmbeddings` itself and refuses a model
-    made with other embeddings. ``extra=None`` at training gives a lexical-only model.
+    block is weighted `DENSE_WEIGHT` against the TF-IDF blocks. The hook's name (model and
+    token budget) is recorded in the manifest; `TopicModel.load` rebuilds `ArticleEmbeddings`
+    itself and refuses a model made with other embeddings. ``extra=None`` at training gives a
+    lexical-only model.
 Classifier
     One-vs-rest: one L2 logistic regression per label (liblinear dual, balanced class
     weights, C=30), whose probability is the label's score. On the held-out part of the
@@ -268,8 +269,10 @@ class TopicModel:
         folded = _prepare(texts)
         if extra is None:
             dense = None
-        elif dense is None or len(dense) != len(texts):
+        elif dense is None:
             dense = np.asarray(extra(texts), dtype=np.float32)
+        elif len(dense) != len(texts):
+            raise ValueError(f"dense has {len(dense)} rows for {len(texts)} examples")
 
         thresholds = dict.fromkeys(labels, 0.5)
         tuned = tune_thresholds and min(counts.values()) >= MIN_FOR_TUNING
