@@ -104,11 +104,13 @@ def buffer_cache_check(database_bytes: int, buffer_bytes: int, *, embedded: bool
     When it does not, searches and pages read the disk for what the cache lost (the
     operating system's cache may or may not keep it, depending on the machine).
     """
+    from ttdn.store.server import cache_to_hold
+
     gib = 2**30
     detail = f"{buffer_bytes / gib:.1f} GB for a {database_bytes / gib:.1f} GB database"
     if database_bytes <= buffer_bytes:
         return Check("buffer cache", True, detail)
-    wanted = -(-database_bytes * 5 // 4 // gib)  # a quarter more than the data, in whole GB
+    wanted = -(-cache_to_hold(database_bytes) // gib)  # in whole GB, rounded up
     how = f"set TTDN_PG_SHARED_BUFFERS={wanted}GB" if embedded else f"raise shared_buffers toward {wanted}GB"
     return Check("buffer cache", True, f"{detail}: searches will read the disk; if memory allows, {how}")
 

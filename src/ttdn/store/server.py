@@ -35,7 +35,7 @@ from psycopg import sql
 
 from ttdn.errors import ConfigError
 
-__all__ = ["DATABASE_NAME", "embedded_url", "ensure_database", "restart", "server_tuning"]
+__all__ = ["DATABASE_NAME", "cache_to_hold", "embedded_url", "ensure_database", "restart", "server_tuning"]
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,13 @@ _INCLUDE = f"include_if_exists = '{TUNING_FILE}'"
 _MB = 2**20
 _SIZE = re.compile(r"^([1-9][0-9]*)(kB|MB|GB|TB)$")
 _UNIT_MB = {"kB": 1 / 1024, "MB": 1, "GB": 1024, "TB": 1024 * 1024}
+
+
+def cache_to_hold(data_bytes: int) -> int:
+    """Bytes of buffer cache that hold ``data_bytes`` of tables and indexes: a quarter more,
+    for what grows and for the pages a query touches twice (the server's ``auto`` and the
+    doctor's advice both use it)."""
+    return data_bytes * 5 // 4
 
 
 def server_tuning(
@@ -60,7 +67,7 @@ def server_tuning(
     """
     memory_mb = (memory_bytes if memory_bytes is not None else psutil.virtual_memory().total) // _MB
     if shared_buffers == "auto":
-        wanted_mb = max(memory_mb // 4, min(data_bytes * 5 // 4 // _MB, memory_mb // 2))
+        wanted_mb = max(memory_mb // 4, min(cache_to_hold(data_bytes) // _MB, memory_mb // 2))
         buffers_mb = max(128, min(wanted_mb, 32 * 1024))
     else:
         size = _SIZE.match(shared_buffers)
