@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ttdn.console import console, err_console, fail, progress_bar
+from ttdn.console import console, err_console, fail, open_store, progress_bar, settings_or_exit
 from ttdn.errors import TTDNError
 from ttdn.records import Rejection
 
@@ -90,18 +90,78 @@ def topics_train(
     )
 
 
+@topics_app.command("correct")
+def topics_correct(
+    article_id: Annotated[int, typer.Argument(help="The stored article's number.")],
+    labels: Annotated[list[str], typer.Argument(help="Its right topics (ids of the model's labels).")],
+    by: Annotated[str, typer.Option(help="Who corrects, kept with the example.")] = "cli",
+) -> None:
+    """Sửa chủ đề / Correct a stored article's topics.
+
+    The labels replace the article's topics and the article becomes a training example in
+    <data dir>/topics/corrections.jsonl; `ttdn topics retrain` then learns from every correction.
+    """
+    from sqlalchemy import select, update
+
+    from ttdn.models.topic_corrections import model_for, record
+    from ttdn.store.tables import Article
+
+    settings = settings_or_exit()
+    with open_store() as store, store.database.engine.begin() as conn:
+        row = conn.execute(select(Article.title, Article.text).where(Article.id == article_id)).one_or_none()
+        if row is None:
+            raise fail(f"Không có bài số {article_id} / no article {article_id}")
+        try:
+            known = model_for(settings.data_dir).labels
+            record(settings.data_dir, row.title, row.text, labels, known=known, who=by)
+        except TTDNError as exc:
+            raise fail(exc.reason) from exc
+        chosen = sorted({label.strip() for label in labels if label.strip()})
+        topics = [{"label": label, "score": 1.0, "corrected_by": by} for label in chosen]
+        conn.execute(update(Article).where(Article.id == article_id).values(topics=topics))
+    summary({"article": article_id, "topics": chosen, "corrections": str(settings.data_dir / "topics")})
+
+
+@topics_app.command("retrain")
+def topics_retrain() -> None:
+    """Huấn luyện lại / Retrain the topic model on the shipped examples plus every correction.
+
+    Writes <data dir>/topics/model, which enrichment and `ttdn topics predict` use from then on.
+    """
+    from ttdn.models.topic_corrections import corrections_path, local_model_dir, retrain_local
+
+    settings = settings_or_exit()
+    if not corrections_path(settings.data_dir).is_file():
+        raise fail("Chưa có chỉnh sửa nào (ttdn topics correct) / no corrections yet: use ttdn topics correct first")
+    with progress_bar() as progress:
+        task = progress.add_task("Huấn luyện lại / retraining", total=None)
+        try:
+            model, used = retrain_local(settings.data_dir, on_progress=lambda n: progress.advance(task, n))
+        except TTDNError as exc:
+            raise fail(exc.reason) from exc
+    summary(
+        {"examples": model.info["n_examples"], "corrections": used, "model": str(local_model_dir(settings.data_dir))}
+    )
+
+
 @topics_app.command("predict")
 def topics_predict(
     source: InFile,
     out: OutFile,
-    model: Annotated[Path | None, typer.Option("--model", help="Model directory (default: the shipped one).")] = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model", help="Model directory (default: the one retrained on corrections, else the shipped one)."
+        ),
+    ] = None,
     top_k: Annotated[int | None, typer.Option(min=1, help="Keep only the best K labels per line.")] = None,
 ) -> None:
     """Gán chủ đề / Score lines {"id": ..., "text": ...}; writes {"id", "labels": [{"label", "score"}]}."""
-    from ttdn.models.topics import TopicModel, load_default, read_predict_jsonl
+    from ttdn.models.topic_corrections import model_for
+    from ttdn.models.topics import TopicModel, read_predict_jsonl
 
     try:
-        classifier = TopicModel.load(model) if model is not None else load_default()
+        classifier = TopicModel.load(model) if model is not None else model_for(settings_or_exit().data_dir)
         items, rejections = read_predict_jsonl(source)
     except TTDNError as exc:
         raise fail(exc.reason) from exc

@@ -74,9 +74,10 @@ def topics(settings: Settings) -> EnrichStage:
     import numpy as np
 
     from ttdn.models.embeddings import ARTICLE_CHARS
-    from ttdn.models.topics import ArticleEmbeddings, load_default
+    from ttdn.models.topic_corrections import model_for
+    from ttdn.models.topics import ArticleEmbeddings
 
-    model = load_default()
+    model = model_for(settings.data_dir)  # retrained on analysts' corrections, else the shipped one
     reuse = (
         model.extra is not None
         and settings.lead_chars == ARTICLE_CHARS

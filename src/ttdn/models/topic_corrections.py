@@ -1,0 +1,87 @@
+"""Analysts' topic corrections: kept as examples, and a model retrained on them.
+
+A correction is an article's title and text with the labels an analyst chose. It is appended to
+``<data dir>/topics/corrections.jsonl`` (a labelled JSONL file: a later line for the same text
+wins) and replaces the article's stored topics. `retrain_local` trains on the shipped set's
+training part plus every correction (a correction of a shipped example wins) and writes
+``<data dir>/topics/model``; from then on enrichment and ``ttdn topics predict`` use that model
+(`model_for`), and the shipped one until it exists.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+from ttdn.errors import BadInput
+from ttdn.models.topics import (
+    DATA_DIR,
+    ArticleEmbeddings,
+    Progress,
+    TopicModel,
+    add_corrections,
+    is_held_out,
+    load_default,
+    read_labelled_jsonl,
+)
+
+__all__ = ["CORRECTION_CHARS", "corrections_path", "local_model_dir", "model_for", "record", "retrain_local"]
+
+CORRECTION_CHARS = 4_000  # of title + text kept per example: the model reads the start of a text
+
+
+def corrections_path(data_dir: Path) -> Path:
+    return Path(data_dir) / "topics" / "corrections.jsonl"
+
+
+def local_model_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / "topics" / "model"
+
+
+def model_for(data_dir: Path) -> TopicModel:
+    """The model retrained on this installation's corrections, else the shipped one."""
+    local = local_model_dir(data_dir)
+    return TopicModel.load(local) if (local / "manifest.json").is_file() else load_default()
+
+
+def record(data_dir: Path, title: str, text: str, labels: Sequence[str], *, known: Sequence[str], who: str) -> str:
+    """Append one correction; returns the example's text. Raises `BadInput` for no label or a
+    label the model does not know (the message lists the known ones)."""
+    chosen = sorted({label.strip() for label in labels if label.strip()})
+    if not chosen:
+        raise BadInput("Chọn ít nhất một chủ đề / choose at least one topic")
+    unknown = [label for label in chosen if label not in known]
+    if unknown:
+        raise BadInput(
+            f"Chủ đề không có trong mô hình / unknown topic(s): {', '.join(unknown)} (known: {', '.join(known)})"
+        )
+    example = f"{' '.join(title.split())}\n{text}"[:CORRECTION_CHARS]
+    path = corrections_path(data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    add_corrections(path, [(example, chosen)], source=f"analyst:{who}")
+    return example
+
+
+def retrain_local(data_dir: Path, *, on_progress: Progress | None = None) -> tuple[TopicModel, int]:
+    """Train on the shipped training part plus the corrections; returns (model, corrections used).
+
+    The model is written next to the corrections, into a temporary directory first and then
+    moved into place, so enrichment never reads a half-written model."""
+    shipped, _ = read_labelled_jsonl(DATA_DIR / "labelled.jsonl")
+    by_text = {text: labels for text, labels in shipped if not is_held_out(text)}
+    path = corrections_path(data_dir)
+    corrections, _ = read_labelled_jsonl(path) if path.is_file() else ([], [])
+    by_text.update(corrections)
+    model = TopicModel.train(list(by_text.items()), extra=ArticleEmbeddings(), on_progress=on_progress)
+    target = local_model_dir(data_dir)
+    fresh = target.with_name("model.new")
+    shutil.rmtree(fresh, ignore_errors=True)
+    model.save(fresh)
+    old = target.with_name("model.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    fresh.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    return model, len(corrections)
