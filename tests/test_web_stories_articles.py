@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import insert, select
 
-from tests.plugins.web import WebServer
+from tests.plugins.web import USERS, WebServer
 from ttdn.errors import TTDNError
 from ttdn.kb.narrative_tables import NarrativeMatch, NarrativeRow
 from ttdn.pipeline.enrich import enrich
@@ -258,3 +258,29 @@ def test_marking_escapes_every_segment_and_ignores_offsets_that_do_not_fit() -> 
     assert str(second) == "second line"
     assert str(marked("<i>x</i>", mentions)) == '<mark class="country" title="other field">&lt;i</mark>&gt;x&lt;/i&gt;'
     assert str(marked("<i>", [{"field": "title", "start": 1, "end": 9, "kind": "country"}])) == "&lt;i&gt;"
+
+
+def test_an_analyst_corrects_an_articles_topics(web: WebServer, seeded: Seeded) -> None:
+    from ttdn.models.topic_corrections import corrections_path
+
+    article = seeded.ids["vi"]
+    viewer_page = web.client("viewer").get(f"/articles/{article}").text
+    assert 'id="correct-topics"' not in viewer_page  # viewers see no correction form
+    assert web.client("viewer").post(f"/articles/{article}/topics", data={"topic": "health"}).status_code == 403
+    analyst = web.client("analyst")
+    page = analyst.get(f"/articles/{article}").text
+    assert 'id="correct-topics"' in page and 'name="topic" value="sovereignty_sea"' in page
+    assert 'value="tourism" checked' in page  # the article's current topic is ticked
+    refused = analyst.post(f"/articles/{article}/topics", data={"topic": "astrology"})
+    assert refused.status_code == 422 and not corrections_path(web.settings.data_dir).exists()
+    assert analyst.post(f"/articles/{article}/topics", data={}).status_code == 422
+
+    done = analyst.post(f"/articles/{article}/topics", data={"topic": ["tourism", "culture"]})
+    assert done.status_code == 303 and done.headers["location"] == f"/articles/{article}#article-topics"
+    with web.store.database.engine.connect() as conn:
+        topics = conn.execute(select(Article.topics).where(Article.id == article)).scalar_one()
+    assert [t["label"] for t in topics] == ["culture", "tourism"] and topics[0]["corrected_by"] == USERS["analyst"][0]
+    line = json.loads(corrections_path(web.settings.data_dir).read_text("utf-8").splitlines()[-1])
+    assert line["labels"] == ["culture", "tourism"] and line["source"] == f"analyst:{USERS['analyst'][0]}"
+    shown = analyst.get(f"/articles/{article}").text
+    assert 'value="culture" checked' in shown and "Văn hoá, di sản" in shown.split('id="article-topics"')[1][:2000]

@@ -10,6 +10,7 @@ training part plus every correction (a correction of a shipped example wins) and
 
 from __future__ import annotations
 
+import functools
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,9 +41,17 @@ def local_model_dir(data_dir: Path) -> Path:
 
 
 def model_for(data_dir: Path) -> TopicModel:
-    """The model retrained on this installation's corrections, else the shipped one."""
-    local = local_model_dir(data_dir)
-    return TopicModel.load(local) if (local / "manifest.json").is_file() else load_default()
+    """The model retrained on this installation's corrections, else the shipped one (loaded
+    once per version of the manifest: a retraining is seen at the next call)."""
+    manifest = local_model_dir(data_dir) / "manifest.json"
+    if not manifest.is_file():
+        return load_default()
+    return _load_local(str(manifest.parent), manifest.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_local(directory: str, _version: int) -> TopicModel:
+    return TopicModel.load(Path(directory))
 
 
 def record(data_dir: Path, title: str, text: str, labels: Sequence[str], *, known: Sequence[str], who: str) -> str:

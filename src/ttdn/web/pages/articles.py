@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from ttdn.web.accounts import UserInfo
 from ttdn.web.deps import require, store_of
+from ttdn.web.forms import form_data
 from ttdn.web.i18n import N_, gettext
 from ttdn.web.labels import country_name, language_name, topic_label
 from ttdn.web.queries_articles import (
@@ -28,6 +30,7 @@ __all__ = ["router"]
 
 router = APIRouter()
 Viewer = Annotated[UserInfo, Depends(require("viewer"))]
+Analyst = Annotated[UserInfo, Depends(require("analyst"))]
 SIMILAR = 8
 # shown through _(): tone polarities, match states, severities, duplicate kinds
 LABELS = (
@@ -76,6 +79,8 @@ def article_page(request: Request, _: Viewer, article_id: int) -> Response:
         "places": places,
         "countries": countries,
         "topics": [(topic_label(str(t.get("label"))), float(t.get("score") or 0)) for t in article.topics or []],
+        "topic_choices": _topic_choices(request),
+        "chosen_topics": {str(t.get("label")) for t in article.topics or []},
         "duplicates": near_duplicates(engine, article),
         "similar": _similar(request, article_id),
         "matches": article_matches(engine, article_id),
@@ -83,6 +88,38 @@ def article_page(request: Request, _: Viewer, article_id: int) -> Response:
         "country_name": country_name,
     }
     return render(request, "article.html", context)
+
+
+def _topic_choices(request: Request) -> list[tuple[str, str]]:
+    """``(id, shown name)`` of the topics the installation's model knows."""
+    from ttdn.models.topic_corrections import model_for
+
+    return [(label, topic_label(label)) for label in model_for(request.app.state.settings.data_dir).labels]
+
+
+@router.post("/articles/{article_id}/topics", include_in_schema=False)
+def correct_topics(
+    request: Request, user: Analyst, article_id: int, data: Annotated[FormData, Depends(form_data)]
+) -> Response:
+    """An analyst's topics for the article: they replace its topics and become a training
+    example (`ttdn.models.topic_corrections`; `ttdn topics retrain` learns from them)."""
+    from sqlalchemy import update
+
+    from ttdn.errors import BadInput
+    from ttdn.models.topic_corrections import record
+    from ttdn.store.tables import Article
+
+    article = _article_or_404(request, article_id)
+    labels = [value for value in data.getlist("topic") if isinstance(value, str)]
+    known = [label for label, _ in _topic_choices(request)]
+    try:
+        record(request.app.state.settings.data_dir, article.title, article.text, labels, known=known, who=user.username)
+    except BadInput as exc:
+        raise HTTPException(422, exc.reason) from exc
+    topics = [{"label": label, "score": 1.0, "corrected_by": user.username} for label in sorted(set(labels))]
+    with store_of(request).database.engine.begin() as conn:
+        conn.execute(update(Article).where(Article.id == article_id).values(topics=topics))
+    return RedirectResponse(f"/articles/{article_id}#article-topics", status_code=303)
 
 
 @router.get("/api/articles/{article_id}/related", tags=["articles"])
