@@ -14,8 +14,9 @@ from sqlalchemy import select
 from ttdn.errors import BadInput
 from ttdn.models.topic_corrections import corrections_path, local_model_dir, model_for, record
 from ttdn.models.topics import load_default, read_labelled_jsonl
+from ttdn.pipeline import understand
 from ttdn.pipeline.topology import ingest
-from ttdn.records import RawArticle
+from ttdn.records import Enrichment, RawArticle
 from ttdn.settings import Settings
 from ttdn.store import Store
 from ttdn.store.tables import Article
@@ -46,6 +47,7 @@ def test_record_checks_labels_and_appends(tmp_path: Path) -> None:
 
 
 def test_correct_then_retrain_from_the_command_line(store: Store, settings: Settings) -> None:
+    stage = understand.topics(settings)  # built before the retraining, like a running worker's
     ingest([RawArticle(url="https://a.example/chips", title=TITLE, text=TEXT, origin="t")], store, settings)
     with store.database.engine.connect() as conn:
         article_id = conn.execute(select(Article.id)).scalar_one()
@@ -72,3 +74,14 @@ def test_correct_then_retrain_from_the_command_line(store: Store, settings: Sett
     assert (local_model_dir(settings.data_dir) / "manifest.json").is_file() and local is not load_default()
     assert local.info["n_examples"] == summary["examples"]
     assert "technology" in local.labels_for(f"{TITLE}\n{TEXT}")
+    # the stage built before now uses the retrained model
+    item = Enrichment(article_id=article_id, title=TITLE, text=TEXT)
+    understand.embed(settings)([item])
+    stage([item])
+    [row] = local.predict([f"{TITLE}\n{TEXT}"], dense=item.embedding[None, :])
+    assert item.topics == [{"label": lb, "score": round(sc, 4)} for lb, sc in row if sc >= local.thresholds[lb]]
+    assert item.topics != [
+        {"label": lb, "score": round(sc, 4)}
+        for lb, sc in load_default().predict([f"{TITLE}\n{TEXT}"], dense=item.embedding[None, :])[0]
+        if sc >= load_default().thresholds[lb]
+    ]

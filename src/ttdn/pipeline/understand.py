@@ -70,21 +70,21 @@ def embed(settings: Settings) -> EnrichStage:
 
 def topics(settings: Settings) -> EnrichStage:
     """Topics from the article's words and its embedding (the vector the embedding stage stored,
-    when it is the one the model was trained with; otherwise the model embeds the text itself)."""
+    when it is the one the model was trained with; otherwise the model embeds the text itself).
+
+    The model is the one retrained on analysts' corrections, else the shipped one, looked up
+    for every batch: a running worker picks up ``ttdn topics retrain`` without a restart."""
     import numpy as np
 
     from ttdn.models.embeddings import ARTICLE_CHARS
     from ttdn.models.topic_corrections import model_for
     from ttdn.models.topics import ArticleEmbeddings
 
-    model = model_for(settings.data_dir)  # retrained on analysts' corrections, else the shipped one
-    reuse = (
-        model.extra is not None
-        and settings.lead_chars == ARTICLE_CHARS
-        and model.extra.name == ArticleEmbeddings(_backend(settings)).name
-    )
+    stored = ArticleEmbeddings(_backend(settings)).name if settings.lead_chars == ARTICLE_CHARS else None
 
     def stage(items: list[Enrichment]) -> None:
+        model = model_for(settings.data_dir)
+        reuse = model.extra is not None and model.extra.name == stored
         vectors = [item.embedding for item in items]
         dense = np.stack(vectors) if reuse and all(v is not None for v in vectors) else None
         predictions = model.predict([f"{item.title}\n{item.text}" for item in items], dense=dense)
