@@ -101,24 +101,14 @@ def topics_correct(
     The labels replace the article's topics and the article becomes a training example in
     <data dir>/topics/corrections.jsonl; `ttdn topics retrain` then learns from every correction.
     """
-    from sqlalchemy import select, update
-
-    from ttdn.models.topic_corrections import model_for, record
-    from ttdn.store.tables import Article
+    from ttdn.models.topic_corrections import correct_article
 
     settings = settings_or_exit()
-    with open_store() as store, store.database.engine.begin() as conn:
-        row = conn.execute(select(Article.title, Article.text).where(Article.id == article_id)).one_or_none()
-        if row is None:
-            raise fail(f"Không có bài số {article_id} / no article {article_id}")
+    with open_store() as store:
         try:
-            known = model_for(settings.data_dir).labels
-            record(settings.data_dir, row.title, row.text, labels, known=known, who=by)
+            chosen = correct_article(store.database.engine, settings.data_dir, article_id, labels, who=by)
         except TTDNError as exc:
             raise fail(exc.reason) from exc
-        chosen = sorted({label.strip() for label in labels if label.strip()})
-        topics = [{"label": label, "score": 1.0, "corrected_by": by} for label in chosen]
-        conn.execute(update(Article).where(Article.id == article_id).values(topics=topics))
     summary({"article": article_id, "topics": chosen, "corrections": str(settings.data_dir / "topics")})
 
 

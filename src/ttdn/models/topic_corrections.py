@@ -14,6 +14,7 @@ import functools
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ttdn.errors import BadInput
 from ttdn.models.topics import (
@@ -27,7 +28,18 @@ from ttdn.models.topics import (
     read_labelled_jsonl,
 )
 
-__all__ = ["CORRECTION_CHARS", "corrections_path", "local_model_dir", "model_for", "record", "retrain_local"]
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+__all__ = [
+    "CORRECTION_CHARS",
+    "correct_article",
+    "corrections_path",
+    "local_model_dir",
+    "model_for",
+    "record",
+    "retrain_local",
+]
 
 CORRECTION_CHARS = 4_000  # of title + text kept per example: the model reads the start of a text
 
@@ -57,7 +69,7 @@ def _load_local(directory: str, _version: int) -> TopicModel:
 def record(data_dir: Path, title: str, text: str, labels: Sequence[str], *, known: Sequence[str], who: str) -> str:
     """Append one correction; returns the example's text. Raises `BadInput` for no label or a
     label the model does not know (the message lists the known ones)."""
-    chosen = sorted({label.strip() for label in labels if label.strip()})
+    chosen = _chosen(labels)
     if not chosen:
         raise BadInput("Chọn ít nhất một chủ đề / choose at least one topic")
     unknown = [label for label in chosen if label not in known]
@@ -70,6 +82,29 @@ def record(data_dir: Path, title: str, text: str, labels: Sequence[str], *, know
     path.parent.mkdir(parents=True, exist_ok=True)
     add_corrections(path, [(example, chosen)], source=f"analyst:{who}")
     return example
+
+
+def _chosen(labels: Sequence[str]) -> list[str]:
+    return sorted({label.strip() for label in labels if label.strip()})
+
+
+def correct_article(engine: Engine, data_dir: Path, article_id: int, labels: Sequence[str], *, who: str) -> list[str]:
+    """An analyst's topics for a stored article: recorded as an example (`record`, against the
+    installation's model) and written over the article's topics, each marked ``corrected_by``.
+    Returns the labels. Raises `BadInput` for a missing article or refused labels (nothing changes)."""
+    from sqlalchemy import select, update
+
+    from ttdn.store.tables import Article
+
+    with engine.begin() as conn:
+        row = conn.execute(select(Article.title, Article.text).where(Article.id == article_id)).one_or_none()
+        if row is None:
+            raise BadInput(f"Không có bài số {article_id} / no article {article_id}")
+        record(data_dir, row.title, row.text, labels, known=model_for(data_dir).labels, who=who)
+        chosen = _chosen(labels)
+        topics = [{"label": label, "score": 1.0, "corrected_by": who} for label in chosen]
+        conn.execute(update(Article).where(Article.id == article_id).values(topics=topics))
+    return chosen
 
 
 def retrain_local(data_dir: Path, *, on_progress: Progress | None = None) -> tuple[TopicModel, int]:

@@ -103,22 +103,21 @@ def correct_topics(
 ) -> Response:
     """An analyst's topics for the article: they replace its topics and become a training
     example (`ttdn.models.topic_corrections`; `ttdn topics retrain` learns from them)."""
-    from sqlalchemy import update
-
     from ttdn.errors import BadInput
-    from ttdn.models.topic_corrections import record
-    from ttdn.store.tables import Article
+    from ttdn.models.topic_corrections import correct_article
 
-    article = _article_or_404(request, article_id)
+    _article_or_404(request, article_id)
     labels = [value for value in data.getlist("topic") if isinstance(value, str)]
-    known = [label for label, _ in _topic_choices(request)]
     try:
-        record(request.app.state.settings.data_dir, article.title, article.text, labels, known=known, who=user.username)
+        correct_article(
+            store_of(request).database.engine,
+            request.app.state.settings.data_dir,
+            article_id,
+            labels,
+            who=user.username,
+        )
     except BadInput as exc:
         raise HTTPException(422, exc.reason) from exc
-    topics = [{"label": label, "score": 1.0, "corrected_by": user.username} for label in sorted(set(labels))]
-    with store_of(request).database.engine.begin() as conn:
-        conn.execute(update(Article).where(Article.id == article_id).values(topics=topics))
     return RedirectResponse(f"/articles/{article_id}#article-topics", status_code=303)
 
 
