@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import json
 import re
+import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, select
@@ -284,3 +287,94 @@ def test_an_analyst_corrects_an_articles_topics(web: WebServer, seeded: Seeded) 
     assert line["labels"] == ["culture", "tourism"] and line["source"] == f"analyst:{USERS['analyst'][0]}"
     shown = analyst.get(f"/articles/{article}").text
     assert 'value="culture" checked' in shown and "Văn hoá, di sản" in shown.split('id="article-topics"')[1][:2000]
+
+
+def small_shipped_set(directory: Path, per_label: int = 4) -> int:
+    """A copy of the shipped training part with about ``per_label`` examples of each topic (the
+    retraining embeds every example: the whole set takes half a minute on two cores)."""
+    from ttdn.models.topics import DATA_DIR, is_held_out, read_labelled_jsonl
+
+    examples, _ = read_labelled_jsonl(DATA_DIR / "labelled.jsonl")
+    counts: Counter[str] = Counter()
+    lines = []
+    for text, labels in examples:
+        if not is_held_out(text) and any(counts[label] < per_label for label in labels):
+            counts.update(labels)
+            lines.append(json.dumps({"text": text, "labels": labels}, ensure_ascii=False) + "\n")
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "labelled.jsonl").write_text("".join(lines), "utf-8")
+    return len(lines)
+
+
+def test_an_analyst_retrains_the_topic_model_from_the_article_page(
+    web: WebServer, seeded: Seeded, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ttdn.models import topic_corrections
+    from ttdn.models.topics import load_default
+
+    shipped = small_shipped_set(tmp_path / "shipped")
+    monkeypatch.setattr(topic_corrections, "DATA_DIR", tmp_path / "shipped")
+    data_dir = web.settings.data_dir
+    article = seeded.ids["vi"]
+    viewer, analyst = web.client("viewer"), web.client("analyst")
+    assert 'id="retrain-topics"' not in viewer.get(f"/articles/{article}").text
+    assert viewer.post("/topics/retrain", data={"article": str(article)}).status_code == 403
+    assert viewer.get("/api/topics/retrain").status_code == 403
+
+    page = analyst.get(f"/articles/{article}").text  # no correction yet: no button, a reason
+    assert 'id="retrain-none"' in page and 'id="retrain-button"' not in page
+    refused = analyst.post("/topics/retrain", headers={"Accept": "application/json"})
+    assert refused.status_code == 409 and refused.json()["message"].startswith("Chưa ghi nhận chỉnh sửa chủ đề")
+    form = analyst.post("/topics/retrain", data={"article": str(article)})  # a plain form: the error page
+    assert form.status_code == 409 and "hãy sửa chủ đề của một bài viết trước" in form.text
+    assert "Traceback" not in form.text and analyst.get("/api/topics/retrain").json()["state"] == "idle"
+
+    assert analyst.post(f"/articles/{article}/topics", data={"topic": ["tourism", "culture"]}).status_code == 303
+    page = analyst.get(f"/articles/{article}").text
+    assert "Đã ghi nhận 1 chỉnh sửa chủ đề." in page and "Huấn luyện lại mô hình chủ đề" in page
+    assert 'hx-post="/topics/retrain"' in page and f'name="article" value="{article}"' in page
+
+    started = analyst.post("/topics/retrain", data={"article": str(article)}, headers={"HX-Request": "true"})
+    assert started.status_code == 200 and 'id="retrain-topics"' in started.text
+    again = analyst.post("/topics/retrain", headers={"Accept": "application/json"})
+    assert again.status_code in (202, 409)  # 409 while the first runs (202: it had already finished)
+    if again.status_code == 409:
+        assert again.json()["message"] == "Mô hình chủ đề đang được huấn luyện lại."
+    deadline = time.monotonic() + 300
+    status = analyst.get("/api/topics/retrain").json()
+    seen = [status]
+    while status["state"] == "running" and time.monotonic() < deadline:
+        time.sleep(0.1)
+        status = analyst.get("/api/topics/retrain").json()
+        seen.append(status)
+    assert status["state"] == "done", status
+    for s in seen:  # progress: examples embedded out of all, then linear fits
+        if s["state"] == "running" and s["step"] == "embed":
+            assert s["total"] == shipped + 1 and 0 <= s["done"] <= s["total"]
+    local = topic_corrections.model_for(data_dir)
+    assert (topic_corrections.local_model_dir(data_dir) / "manifest.json").is_file() and local is not load_default()
+    assert status["summary"] == {"corrections": 1, "labels": len(local.labels), "examples": shipped + 1}
+    assert local.info["n_examples"] == shipped + 1 and {"tourism", "culture"} <= set(local.labels)
+
+    panel = analyst.get("/topics/retrain/status", params={"article": article}, headers={"HX-Request": "true"})
+    assert 'id="retrain-done"' in panel.text and "hx-get" not in panel.text  # finished: no more polling
+    assert f"Đã huấn luyện lại mô hình chủ đề với 1 chỉnh sửa; mô hình mới có {len(local.labels)} chủ đề" in panel.text
+    assert 'id="retrain-done"' in analyst.get(f"/articles/{article}").text
+
+
+def test_a_failed_retraining_is_shown_as_its_reason(
+    web: WebServer, seeded: Seeded, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ttdn.models import topic_corrections
+
+    monkeypatch.setattr(topic_corrections, "DATA_DIR", tmp_path / "missing")  # no shipped set to read
+    analyst = web.client("analyst")
+    assert analyst.post(f"/articles/{seeded.ids['vi']}/topics", data={"topic": "tourism"}).status_code == 303
+    assert analyst.post("/topics/retrain", headers={"Accept": "application/json"}).status_code == 202
+    deadline = time.monotonic() + 60
+    while (status := analyst.get("/api/topics/retrain").json())["state"] == "running" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert status["state"] == "failed" and "labelled.jsonl" in status["reason"]
+    panel = analyst.get("/topics/retrain/status").text
+    assert 'id="retrain-failed"' in panel and "Huấn luyện lại mô hình chủ đề thất bại" in panel
+    assert "Traceback" not in panel and 'id="retrain-button"' in panel  # can be tried again

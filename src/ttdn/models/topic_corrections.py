@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +35,7 @@ __all__ = [
     "CORRECTION_CHARS",
     "correct_article",
     "corrections_path",
+    "count_corrections",
     "local_model_dir",
     "model_for",
     "record",
@@ -50,6 +51,21 @@ def corrections_path(data_dir: Path) -> Path:
 
 def local_model_dir(data_dir: Path) -> Path:
     return Path(data_dir) / "topics" / "model"
+
+
+def count_corrections(data_dir: Path) -> int:
+    """How many texts have an analyst's labels (a text corrected twice counts once); read again
+    only when the file changes."""
+    path = corrections_path(data_dir)
+    if not path.is_file():
+        return 0
+    stat = path.stat()
+    return _count(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _count(path: str, _mtime: int, _size: int) -> int:
+    return len(read_labelled_jsonl(Path(path))[0])
 
 
 def model_for(data_dir: Path) -> TopicModel:
@@ -107,17 +123,31 @@ def correct_article(engine: Engine, data_dir: Path, article_id: int, labels: Seq
     return chosen
 
 
-def retrain_local(data_dir: Path, *, on_progress: Progress | None = None) -> tuple[TopicModel, int]:
+def retrain_local(
+    data_dir: Path, *, on_progress: Progress | None = None, on_stage: Callable[[str, int | None], None] | None = None
+) -> tuple[TopicModel, int]:
     """Train on the shipped training part plus the corrections; returns (model, corrections used).
 
-    The model is written next to the corrections, into a temporary directory first and then
-    moved into place, so enrichment never reads a half-written model."""
-    shipped, _ = read_labelled_jsonl(DATA_DIR / "labelled.jsonl")
-    by_text = {text: labels for text, labels in shipped if not is_held_out(text)}
+    ``on_stage(step, total)`` announces each step: ``"embed"`` with the number of examples,
+    then ``"fit"`` (total None); ``on_progress(n)``: n more examples embedded, then n more linear
+    fits. Raises `BadInput` when no correction is recorded. The model is written next to the
+    corrections, into a temporary directory first and then moved into place, so enrichment
+    never reads a half-written model."""
     path = corrections_path(data_dir)
     corrections, _ = read_labelled_jsonl(path) if path.is_file() else ([], [])
+    if not corrections:
+        raise BadInput("Chưa có chỉnh sửa chủ đề nào / no topic corrections yet: correct an article's topics first")
+    shipped, _ = read_labelled_jsonl(DATA_DIR / "labelled.jsonl")
+    by_text = {text: labels for text, labels in shipped if not is_held_out(text)}
     by_text.update(corrections)
-    model = TopicModel.train(list(by_text.items()), extra=ArticleEmbeddings(), on_progress=on_progress)
+    examples = list(by_text.items())
+    extra = ArticleEmbeddings()
+    if on_stage is not None:
+        on_stage("embed", len(examples))
+    dense = extra([text for text, _ in examples], on_progress=_increments(on_progress))
+    if on_stage is not None:
+        on_stage("fit", None)
+    model = TopicModel.train(examples, extra=extra, dense=dense, on_progress=on_progress)
     target = local_model_dir(data_dir)
     fresh = target.with_name("model.new")
     shutil.rmtree(fresh, ignore_errors=True)
@@ -129,3 +159,18 @@ def retrain_local(data_dir: Path, *, on_progress: Progress | None = None) -> tup
     fresh.rename(target)
     shutil.rmtree(old, ignore_errors=True)
     return model, len(corrections)
+
+
+def _increments(on_progress: Progress | None) -> Progress | None:
+    """The embedder reports how many are done so far; `Progress` counts how many more."""
+    if on_progress is None:
+        return None
+    reported = 0
+
+    def step(done: int) -> None:
+        nonlocal reported
+        if done > reported:
+            on_progress(done - reported)
+            reported = done
+
+    return step

@@ -1,16 +1,21 @@
 """The article page: text with places and countries marked, metadata, relevance, topics, tone
-with its evidence, near-duplicates, similar articles and the narratives it was matched with."""
+with its evidence, near-duplicates, similar articles and the narratives it was matched with;
+for analysts, the topic correction form and the retraining of the topic model on the
+corrections (a background job polled with HTMX)."""
 
 from __future__ import annotations
 
+import threading
+from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from ttdn.web.accounts import UserInfo
-from ttdn.web.deps import require, store_of
+from ttdn.web.deps import require, store_of, wants_json
 from ttdn.web.forms import form_data
 from ttdn.web.i18n import N_, gettext
 from ttdn.web.labels import country_name, language_name, topic_label
@@ -24,6 +29,7 @@ from ttdn.web.queries_articles import (
     marked_paragraphs,
     near_duplicates,
 )
+from ttdn.web.retrain_job import RetrainJob
 from ttdn.web.templating import render
 
 __all__ = ["router"]
@@ -37,6 +43,22 @@ LABELS = (
     N_("positive"), N_("negative"), N_("neutral"), N_("pending"), N_("confirmed"), N_("rejected"),
     N_("low"), N_("medium"), N_("high"), N_("critical"), N_("exact"), N_("near"),
 )  # fmt: skip
+# the retraining's steps (ttdn.web.retrain_job) as its panel shows them
+RETRAIN_STEPS = {"embed": N_("Embedding the examples"), "fit": N_("Fitting the classifiers")}
+_state_lock = threading.Lock()
+
+
+def _data_dir(request: Request) -> Path:
+    data_dir: Path = request.app.state.settings.data_dir
+    return data_dir
+
+
+def _retrain_job(app: FastAPI) -> RetrainJob:
+    with _state_lock:
+        job: RetrainJob | None = getattr(app.state, "topics_retrain_job", None)
+        if job is None:
+            job = app.state.topics_retrain_job = RetrainJob()
+        return job
 
 
 def _article_or_404(request: Request, article_id: int) -> ArticleView:
@@ -86,7 +108,7 @@ def article_page(request: Request, _: Viewer, article_id: int) -> Response:
         "matches": article_matches(engine, article_id),
         "language_name": language_name,
         "country_name": country_name,
-    }
+    } | _retrain_context(request, article_id)
     return render(request, "article.html", context)
 
 
@@ -119,6 +141,71 @@ def correct_topics(
     except BadInput as exc:
         raise HTTPException(422, exc.reason) from exc
     return RedirectResponse(f"/articles/{article_id}#article-topics", status_code=303)
+
+
+def _retrain_context(
+    request: Request, article_id: int | None = None, message: str | None = None, *, ok: bool = True
+) -> dict[str, Any]:
+    from ttdn.models.topic_corrections import count_corrections
+
+    return {
+        "retrain": _retrain_job(request.app).snapshot(),
+        "retrain_steps": RETRAIN_STEPS,
+        "corrections": count_corrections(_data_dir(request)),
+        "article_id": article_id,
+        "message": message,
+        "ok": ok,
+    }
+
+
+def _retrain_answer(request: Request, status: int, message: str, article_id: int | None) -> Response:
+    """JSON for scripts; the panel for HTMX (always 200: HTMX swaps only successes); else the
+    article page back, or the refusal as an error page."""
+    if wants_json(request):
+        payload = {"message": message} | _retrain_job(request.app).snapshot()
+        return JSONResponse(jsonable_encoder(payload), status_code=status)
+    if request.headers.get("hx-request"):
+        context = _retrain_context(request, article_id, message, ok=status < 400)
+        return render(request, "partials/topics_retrain.html", context)
+    if status >= 400:
+        raise HTTPException(status, message)
+    return RedirectResponse(f"/articles/{article_id}#retrain-topics" if article_id else "/", status_code=303)
+
+
+@router.post("/topics/retrain", tags=["topics"])
+def retrain_topics(request: Request, user: Analyst, data: Annotated[FormData, Depends(form_data)]) -> Response:
+    """Retrain the installation's topic model on the shipped examples plus every analyst's
+    correction (``ttdn topics retrain``) in the background; poll ``/api/topics/retrain``.
+    409 while a retraining runs or when no correction is recorded."""
+    from ttdn.models.topic_corrections import count_corrections
+
+    article = data.get("article")
+    article_id = int(article) if isinstance(article, str) and article.isascii() and article.isdigit() else None
+    job = _retrain_job(request.app)
+    already = gettext("The topic model is already being retrained.")
+    if job.snapshot()["state"] == "running":
+        return _retrain_answer(request, 409, already, article_id)
+    if count_corrections(_data_dir(request)) == 0:
+        message = gettext("No topic corrections are recorded yet: correct an article's topics first.")
+        return _retrain_answer(request, 409, message, article_id)
+    if not job.start(_data_dir(request), who=user.username):
+        return _retrain_answer(request, 409, already, article_id)
+    return _retrain_answer(request, 202, gettext("Retraining the topic model…"), article_id)
+
+
+@router.get("/topics/retrain/status", include_in_schema=False)
+def retrain_status(request: Request, _: Analyst, article: int | None = None) -> Response:
+    return render(request, "partials/topics_retrain.html", _retrain_context(request, article))
+
+
+@router.get("/api/topics/retrain", tags=["topics"])
+def retrain_status_api(request: Request, _: Analyst) -> dict[str, Any]:
+    """The retraining: ``state`` idle | running (``step`` embed | fit, ``done`` of ``total``) |
+    done (``summary``: corrections used, the new model's labels and examples) | failed
+    (``reason``); ``corrections``: how many are recorded now."""
+    from ttdn.models.topic_corrections import count_corrections
+
+    return _retrain_job(request.app).snapshot() | {"corrections": count_corrections(_data_dir(request))}
 
 
 @router.get("/api/articles/{article_id}/related", tags=["articles"])
