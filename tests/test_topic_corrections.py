@@ -58,13 +58,20 @@ def test_correct_then_retrain_from_the_command_line(store: Store, settings: Sett
     early = ttdn(["topics", "retrain"], settings)
     assert early.returncode != 0 and "no corrections" in early.stderr
 
-    done = ttdn(["topics", "correct", str(article_id), "technology", "--by", "phantich"], settings)
+    # economy: a label the shipped model does not give this text, so the two models' outputs differ
+    done = ttdn(["topics", "correct", str(article_id), "technology", "economy", "--by", "phantich"], settings)
     assert done.returncode == 0, done.stderr
     with store.database.engine.connect() as conn:
         topics = conn.execute(select(Article.topics).where(Article.id == article_id)).scalar_one()
-    assert topics == [{"label": "technology", "score": 1.0, "corrected_by": "phantich"}]
+    assert sorted(topics, key=lambda t: t["label"]) == [
+        {"label": label, "score": 1.0, "corrected_by": "phantich"} for label in ("economy", "technology")
+    ]
     line = json.loads(corrections_path(settings.data_dir).read_text("utf-8").splitlines()[-1])
-    assert line["labels"] == ["technology"] and line["source"] == "analyst:phantich" and TITLE in line["text"]
+    assert (
+        sorted(line["labels"]) == ["economy", "technology"]
+        and line["source"] == "analyst:phantich"
+        and TITLE in line["text"]
+    )
 
     retrained = ttdn(["topics", "retrain"], settings)
     assert retrained.returncode == 0, retrained.stderr
@@ -73,7 +80,7 @@ def test_correct_then_retrain_from_the_command_line(store: Store, settings: Sett
     local = model_for(settings.data_dir)
     assert (local_model_dir(settings.data_dir) / "manifest.json").is_file() and local is not load_default()
     assert local.info["n_examples"] == summary["examples"]
-    assert "technology" in local.labels_for(f"{TITLE}\n{TEXT}")
+    assert {"technology", "economy"} <= set(local.labels_for(f"{TITLE}\n{TEXT}"))
     # the stage built before now uses the retrained model
     item = Enrichment(article_id=article_id, title=TITLE, text=TEXT)
     understand.embed(settings)([item])

