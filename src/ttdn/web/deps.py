@@ -9,19 +9,33 @@ a test walks the routes to make sure.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from fastapi import HTTPException, Request
+from fastapi import FastAPI, HTTPException, Request
 
 from ttdn.store import Store
 from ttdn.web.accounts import AccountStore, UserInfo
 from ttdn.web.i18n import DEFAULT_LOCALE, LOCALES, gettext, set_locale
 from ttdn.web.security import csrf_ok
 
-__all__ = ["SAFE_METHODS", "accounts_of", "locale_of", "require", "store_of"]
+__all__ = ["SAFE_METHODS", "accounts_of", "app_singleton", "locale_of", "require", "store_of"]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+T = TypeVar("T")
+_app_state_lock = threading.RLock()  # re-entrant: a maker may ask for another singleton
+
+
+def app_singleton(app: FastAPI, name: str, make: Callable[[], T]) -> T:
+    """The application's one ``app.state.<name>`` (a cache, a background job), made by ``make``
+    at first use; under a lock, so two requests arriving together never make two."""
+    with _app_state_lock:
+        item: T | None = getattr(app.state, name, None)
+        if item is None:
+            item = make()
+            setattr(app.state, name, item)
+        return item
 
 
 def accounts_of(request: Request) -> AccountStore:

@@ -5,7 +5,6 @@ corrections (a background job polled with HTMX)."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,7 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from ttdn.web.accounts import UserInfo
-from ttdn.web.deps import require, store_of, wants_json
+from ttdn.web.deps import app_singleton, require, store_of, wants_json
 from ttdn.web.forms import form_data
 from ttdn.web.i18n import N_, gettext
 from ttdn.web.labels import country_name, language_name, topic_label
@@ -45,7 +44,6 @@ LABELS = (
 )  # fmt: skip
 # the retraining's steps (ttdn.web.retrain_job) as its panel shows them
 RETRAIN_STEPS = {"embed": N_("Embedding the examples"), "fit": N_("Fitting the classifiers")}
-_state_lock = threading.Lock()
 
 
 def _data_dir(request: Request) -> Path:
@@ -54,11 +52,7 @@ def _data_dir(request: Request) -> Path:
 
 
 def _retrain_job(app: FastAPI) -> RetrainJob:
-    with _state_lock:
-        job: RetrainJob | None = getattr(app.state, "topics_retrain_job", None)
-        if job is None:
-            job = app.state.topics_retrain_job = RetrainJob()
-        return job
+    return app_singleton(app, "topics_retrain_job", RetrainJob)
 
 
 def _article_or_404(request: Request, article_id: int) -> ArticleView:

@@ -4,7 +4,6 @@ background job polled with HTMX) and the default sources."""
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
@@ -14,7 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from ttdn.settings import Settings
 from ttdn.web.accounts import UserInfo
 from ttdn.web.demo_job import DemoJob, demo_module
-from ttdn.web.deps import require, store_of, wants_json
+from ttdn.web.deps import app_singleton, require, store_of, wants_json
 from ttdn.web.i18n import N_, gettext
 from ttdn.web.labels import country_name, language_name, topic_label
 from ttdn.web.queries_dashboard import WINDOWS, Figures, FiguresCache
@@ -26,7 +25,6 @@ router = APIRouter()
 Viewer = Annotated[UserInfo, Depends(require("viewer"))]
 Analyst = Annotated[UserInfo, Depends(require("analyst"))]
 Days = Annotated[int, Query(ge=1, le=365, description="Window in days, ending today (UTC).")]
-_state_lock = threading.RLock()
 # the demo load's summary (ttdn.demo.DemoSummary) as the welcome panel shows it
 SUMMARY_LABELS = {
     "articles_stored": N_("articles stored"),
@@ -53,20 +51,16 @@ def _settings(request: Request) -> Settings:
 
 
 def _cache(app: FastAPI) -> FiguresCache:
-    with _state_lock:
-        cache: FiguresCache | None = getattr(app.state, "dashboard_cache", None)
-        if cache is None:
-            cache = app.state.dashboard_cache = FiguresCache()
-        return cache
+    return app_singleton(app, "dashboard_cache", FiguresCache)
 
 
 def _job(app: FastAPI) -> DemoJob:
-    with _state_lock:
-        job: DemoJob | None = getattr(app.state, "demo_job", None)
-        if job is None:
-            job = app.state.demo_job = DemoJob()
-            job.on_finish = _cache(app).clear
+    def make() -> DemoJob:
+        job = DemoJob()
+        job.on_finish = _cache(app).clear  # the figures change with the demo corpus
         return job
+
+    return app_singleton(app, "demo_job", make)
 
 
 def _figures(request: Request, days: int) -> Figures:
