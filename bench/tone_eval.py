@@ -6,7 +6,8 @@
 ``mt_dev.jsonl`` (default: ../shared/data/newsmtsc from the repository root, or
 /work/shared/data/newsmtsc). Without it the script prints a message and exits 0.
 ``--train-out DIR`` first trains a head on ``train.jsonl`` (never on the dev parts) with the
-shipped recipe and saves it to DIR; this is how ``src/ttdn/data/tone`` is made.
+shipped recipe and saves it to DIR, with the scores below in its manifest; this is how
+``src/ttdn/data/tone`` is made, with the wheel's engine (``TTDN_EMBEDDING_ENGINE=bundled``).
 
 Embeddings are cached in ``$TMPDIR/ttdn_tone_cache`` (keyed by the embedding model and the
 text), never in the repository. Prints one JSON object.
@@ -22,6 +23,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -42,7 +44,8 @@ class CachedBackend:
     def __init__(self) -> None:
         self.inner = get_backend()
         self.model_id = self.inner.model_id
-        key = hashlib.sha1(self.model_id.encode()).hexdigest()[:12]
+        self.engine = getattr(self.inner, "engine", None)  # engines agree to cosine 0.9999, not bit for bit
+        key = hashlib.sha1(f"{self.model_id}|{self.engine}".encode()).hexdigest()[:12]
         self.path = Path(tempfile.gettempdir()) / "ttdn_tone_cache" / f"{key}.npz"
         self.vectors: dict[str, np.ndarray] = {}
         if self.path.is_file():
@@ -84,7 +87,7 @@ def read_fixture(path: Path = FIXTURE) -> list[tuple[str, int, int, str, str]]:
     return [(r["text"], r["from"], r["to"], r["polarity"], r["lang"]) for r in rows]
 
 
-def score(model: ToneModel, examples: Sequence[tuple[str, int, int, str]]) -> dict[str, object]:
+def score(model: ToneModel, examples: Sequence[tuple[str, int, int, str]]) -> dict[str, Any]:
     probs = model.predict_proba([(t, a, b) for t, a, b, _ in examples])
     result = macro_f1([e[3] for e in examples], [LABELS[int(k)] for k in probs.argmax(axis=1)])
     return {k: round(v, 4) if isinstance(v, float) else v for k, v in result.items() if k != "per_label_f1"} | {
@@ -103,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"NewsMTSC not found ({data or DEFAULT_DATA[0]}): nothing to evaluate; pass --data DIR")
         return 0
     backend = CachedBackend()
-    report: dict[str, object] = {"data": str(data), "embedding_model": backend.model_id}
+    report: dict[str, Any] = {"data": str(data), "embedding_model": backend.model_id}
     if args.train_out:
         started = time.monotonic()
         examples = read_newsmtsc(data / "train.jsonl")
@@ -120,6 +123,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     for lang in sorted({row[4] for row in fixture}):
         report[f"fixture_{lang}"] = score(model, [row[:4] for row in fixture if row[4] == lang])
     report["fixture_all"] = score(model, [row[:4] for row in fixture])
+    if args.train_out:  # the new head's manifest says what it scored
+        manifest = args.train_out / "manifest.json"
+        info = json.loads(manifest.read_text("utf-8"))
+        info["trained_with_engine"] = backend.engine
+        info["metrics"] = {
+            "newsmtsc_rw_dev_macro_f1": report["rw_dev"]["macro_f1"],
+            "newsmtsc_mt_dev_macro_f1": report["mt_dev"]["macro_f1"],
+            "fixture_macro_f1": {
+                key.removeprefix("fixture_"): value["macro_f1"]
+                for key, value in report.items()
+                if key.startswith("fixture_")
+            },
+        }
+        manifest.write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", "utf-8")
     print(json.dumps(report, indent=2, ensure_ascii=False))
     return 0
 

@@ -1,4 +1,4 @@
-"""Quality gate: the shipped tone head on the multilingual fixture and, when present, NewsMTSC rw_dev."""
+"""Quality gate: the shipped tone head on the multilingual fixture and, when present, NewsMTSC rw_dev and mt_dev."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ttdn.models.tone import LABELS, default_model, macro_f1
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "tone"
 BASELINE = json.loads((FIXTURES / "baseline.json").read_text("utf-8"))
-RW_DEV = ROOT.parent / "shared" / "data" / "newsmtsc" / "rw_dev.jsonl"
+NEWSMTSC = ROOT.parent / "shared" / "data" / "newsmtsc"
 POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
 ROWS = [json.loads(line) for line in (FIXTURES / "multilingual.jsonl").read_text("utf-8").splitlines()]
 
@@ -41,14 +41,17 @@ def test_shipped_head_on_the_multilingual_fixture() -> None:
     assert not weak, per_lang
 
 
-@pytest.mark.skipif(not RW_DEV.is_file(), reason=f"NewsMTSC rw_dev not found at {RW_DEV}")
-def test_shipped_head_on_newsmtsc_rw_dev() -> None:
+@pytest.mark.parametrize("split", ["rw_dev", "mt_dev"])
+def test_shipped_head_on_newsmtsc_dev(split: str) -> None:
+    path = NEWSMTSC / f"{split}.jsonl"
+    if not path.is_file():
+        pytest.skip(f"NewsMTSC {split} not found at {path}")
     items, truth = [], []
-    for line in RW_DEV.read_text("utf-8").splitlines():
+    for line in path.read_text("utf-8").splitlines():
         row = json.loads(line)
         for target in row["targets"]:
             items.append((row["sentence_normalized"], int(target["from"]), int(target["to"])))
             truth.append(POLARITY[float(target["polarity"])])
     pred = [LABELS[int(k)] for k in default_model().predict_proba(items).argmax(axis=1)]
     result = macro_f1(truth, pred)
-    assert result["macro_f1"] >= BASELINE["min_rw_dev_macro_f1"], result
+    assert result["macro_f1"] >= BASELINE[f"min_{split}_macro_f1"], result

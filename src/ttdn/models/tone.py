@@ -2,9 +2,13 @@
 
 A mention is a character span ``(start, end)`` of a text. Its features are
 
-* the e5 *passage* embedding of the text around the mention (`CONTEXT_CHARS` either side)
-  with the mention wrapped in « », so the encoder sees which entity is meant;
-* TF-IDF of word 1–2-grams of the same window, folded, with the mention replaced by the
+* two e5 *passage* embeddings, made in one batch: the text around the mention
+  (`CONTEXT_CHARS` either side) with the mention replaced by « X » (`masked_text`: what is
+  said of the slot, not who fills it), and a narrow window (`NARROW_CHARS` either side) with
+  the mention wrapped in « » (`narrow_text`: e5 mean-pools every token, so the narrow view
+  is what stands near the target). On NewsMTSC train (5-fold CV, shipped recipe otherwise)
+  these two gave macro-F1 0.721 against 0.700 for the one marked wide window of format 1;
+* TF-IDF of word 1–2-grams of the wide window, folded, with the mention replaced by the
   placeholder ``TGT`` and words within `NEAR_WORDS` of it also counted as ``near:`` terms.
 
 Two multinomial logistic heads turn them into probabilities: ``emb`` reads the embedding
@@ -58,15 +62,19 @@ __all__ = [
     "default_model",
     "find_target_mentions",
     "macro_f1",
+    "masked_text",
+    "narrow_text",
     "split_sentences",
 ]
 
-FORMAT_VERSION = 1
-RECIPE = "e5-passage-marked-window+tfidf-masked-window/1"
+FORMAT_VERSION = 2
+RECIPE = "e5-passage-masked-window+marked-narrow-window+tfidf-masked-window/2"
 Polarity = Literal["negative", "neutral", "positive"]
 LABELS: tuple[Polarity, Polarity, Polarity] = ("negative", "neutral", "positive")
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "tone"
 CONTEXT_CHARS = 300  # kept on each side of the mention (e5 sees ≤ 128 tokens anyway)
+NARROW_CHARS = 40  # the narrow view's window (CV on NewsMTSC train: 40 ≥ 60 > 80 > 120)
+MASK = "X"  # stands for the mention in the masked view
 NEAR_WORDS = 4
 PLACEHOLDER = "TGT"
 TONE_THRESHOLD = 0.2  # |tone| below this is a neutral article
@@ -207,15 +215,21 @@ def _trimmed(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
         yield a, min(a + MAX_SENTENCE_CHARS, end)
 
 
-def _window(text: str, start: int, end: int) -> tuple[str, str, str]:
-    left = text[max(0, start - CONTEXT_CHARS) : start]
-    right = text[end : end + CONTEXT_CHARS]
+def _window(text: str, start: int, end: int, chars: int = CONTEXT_CHARS) -> tuple[str, str, str]:
+    left = text[max(0, start - chars) : start]
+    right = text[end : end + chars]
     return _SPACE.sub(" ", left).lstrip(), _SPACE.sub(" ", text[start:end]), _SPACE.sub(" ", right).rstrip()
 
 
-def marked_text(text: str, start: int, end: int) -> str:
-    """The embedding view: the window around the mention, mention wrapped in « »."""
-    left, mention, right = _window(text, start, end)
+def masked_text(text: str, start: int, end: int) -> str:
+    """The wide embedding view: the window around the mention, the mention replaced by « X »."""
+    left, _, right = _window(text, start, end)
+    return f"{left}«{MASK}»{right}"
+
+
+def narrow_text(text: str, start: int, end: int) -> str:
+    """The narrow embedding view: `NARROW_CHARS` either side, the mention wrapped in « »."""
+    left, mention, right = _window(text, start, end, NARROW_CHARS)
     return f"{left}«{mention}»{right}"
 
 
@@ -401,9 +415,11 @@ class ToneModel:
         return self.backend
 
     def features(self, items: Sequence[Mention]) -> tuple[np.ndarray, sp.csr_matrix, np.ndarray]:
-        """Embeddings (n, dim), weighted TF-IDF (n, vocabulary) and English gates (n,) of mentions."""
-        texts = [marked_text(t, a, b) for t, a, b in items]
-        dense = np.asarray(self._backend().embed_passages(texts, batch_size=EMBED_BATCH), dtype=np.float32)
+        """Embeddings (n, 2 × dim: masked wide view, narrow view), weighted TF-IDF (n, vocabulary)
+        and English gates (n,) of mentions."""
+        texts = [masked_text(t, a, b) for t, a, b in items] + [narrow_text(t, a, b) for t, a, b in items]
+        both = np.asarray(self._backend().embed_passages(texts, batch_size=EMBED_BATCH), dtype=np.float32)
+        dense = np.hstack([both[: len(items)], both[len(items) :]])
         lex = _lexical_matrix([lexical_terms(t, a, b) for t, a, b in items], self.vocab, self.idf)
         gate = np.array([min(1.0, english_share(t, a, b) / ENGLISH_FULL) for t, a, b in items], np.float32)
         return dense, lex * float(self.info["lex_weight"]), gate
