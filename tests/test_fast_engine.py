@@ -139,6 +139,11 @@ def test_compiler_errors_and_bad_choices_are_clear(tmp_path: Path, monkeypatch: 
     with pytest.raises(ConfigError, match="compiling the engine failed"):
         fast_engine.build(out_dir=tmp_path / "out")
     assert not (tmp_path / "out" / "e5fast.so").exists()
+    monkeypatch.delenv("CC")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    with pytest.raises(ConfigError, match="cannot write the engine into"):
+        fast_engine.build(out_dir=blocker / "engine")  # e.g. a read-only installation
     monkeypatch.setenv("TTDN_EMBEDDING_ENGINE", "turbo")
     with pytest.raises(ConfigError, match="TTDN_EMBEDDING_ENGINE"):
         fast_engine.chosen_engine()

@@ -181,8 +181,12 @@ def build(*, out_dir: Path = BUILD_DIR) -> BuildResult:
     if not compiler_flags:
         raise ConfigError("this CPU lacks AVX2/FMA/F16C: the wheel's engine stays in use")
     compiler = _compiler()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".building-") as tmp:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        building = tempfile.TemporaryDirectory(dir=out_dir, prefix=".building-")
+    except OSError as exc:
+        raise ConfigError(f"cannot write the engine into {out_dir} ({exc}): the wheel's engine stays in use") from exc
+    with building as tmp:
         library = Path(tmp) / LIBRARY_NAME
         command = [compiler, *BASE_FLAGS, *compiler_flags, str(SOURCE), "-o", str(library), "-lm"]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
