@@ -110,7 +110,7 @@ def _topic_choices(request: Request) -> list[tuple[str, str]]:
     """``(id, shown name)`` of the topics the installation's model knows."""
     from ttdn.models.topic_corrections import model_for
 
-    return [(label, topic_label(label)) for label in model_for(request.app.state.settings.data_dir).labels]
+    return [(label, topic_label(label)) for label in model_for(_data_dir(request)).labels]
 
 
 @router.post("/articles/{article_id}/topics", include_in_schema=False)
@@ -127,7 +127,7 @@ def correct_topics(
     try:
         correct_article(
             store_of(request).database.engine,
-            request.app.state.settings.data_dir,
+            _data_dir(request),
             article_id,
             labels,
             who=user.username,
@@ -175,15 +175,12 @@ def retrain_topics(request: Request, user: Analyst, data: Annotated[FormData, De
 
     article = data.get("article")
     article_id = int(article) if isinstance(article, str) and article.isascii() and article.isdigit() else None
-    job = _retrain_job(request.app)
-    already = gettext("The topic model is already being retrained.")
-    if job.snapshot()["state"] == "running":
-        return _retrain_answer(request, 409, already, article_id)
-    if count_corrections(_data_dir(request)) == 0:
+    data_dir = _data_dir(request)
+    if count_corrections(data_dir) == 0:  # a running retraining implies at least one
         message = gettext("No topic corrections are recorded yet: correct an article's topics first.")
         return _retrain_answer(request, 409, message, article_id)
-    if not job.start(_data_dir(request), who=user.username):
-        return _retrain_answer(request, 409, already, article_id)
+    if not _retrain_job(request.app).start(data_dir, who=user.username):  # refused while one runs
+        return _retrain_answer(request, 409, gettext("The topic model is already being retrained."), article_id)
     return _retrain_answer(request, 202, gettext("Retraining the topic model…"), article_id)
 
 
