@@ -88,6 +88,12 @@ class Settings(BaseSettings):
         "there (and was built from this source for this CPU), else the wheel's; `bundled` always runs the wheel's. "
         "Both give the same vectors to cosine ≥ 0.9999.",
     )
+    cache_dir: Path | None = Field(
+        None,
+        description="Where derived model files are kept (the tone encoder's model file, 60 MB, made once from "
+        "the wheel's). Unset: `$XDG_CACHE_HOME/ttdn` or `~/.cache/ttdn`, else a folder in the system's temporary "
+        "directory when neither can be written.",
+    )
     lead_chars: int = Field(600, gt=0, description="Characters of title + lead that are embedded for each article.")
     story_window_hours: float = Field(
         72.0, gt=0, description="An article joins a story only if the story had an article within this many hours."

