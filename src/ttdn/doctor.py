@@ -161,8 +161,9 @@ def _analysis_models(settings: Settings) -> list[Check]:
     try:
         from ttdn.models.tone import default_model
 
-        default_model()
-        checks.append(Check("tone model", True, "target-dependent tone head (NewsMTSC + multilingual)"))
+        tone = default_model()
+        tone.score_mentions([("Việt Nam tăng trưởng mạnh.", 0, 7)])  # builds and loads the tone encoder
+        checks.append(Check("tone model", True, f"fine-tuned tone encoder {tone.info['model_id']}"))
     except Exception as exc:
         checks.append(Check("tone model", False, repr(exc)))
     return checks

