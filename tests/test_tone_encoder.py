@@ -134,3 +134,14 @@ def test_a_truncated_model_file_is_a_config_error() -> None:
         tone_encoder.read_model_file(b"GGUF" + DATA[4:100])
     with pytest.raises(ConfigError, match="truncated"):
         tone_encoder.read_model_file(DATA[: len(DATA) // 2])
+
+
+def test_old_patched_files_are_pruned(tmp_path: Path) -> None:
+    made = []
+    for i in range(tone_encoder.KEEP_FILES + 2):
+        bias = tone_encoder.tensor(DATA, MODEL, "l0.q.b") + np.float32(i)
+        delta = write_delta(tmp_path / f"d{i}.npz", {"l0.q.b": tone_encoder.encode_tensor(MODEL, "l0.q.b", bias)})
+        made.append(tone_encoder.patched_model_file(delta, into=tmp_path / "cache"))
+        os.utime(made[-1], (1_000_000 + i, 1_000_000 + i))
+    left = sorted((tmp_path / "cache").glob("tone-e5-*.bin"))
+    assert left == sorted(made[-tone_encoder.KEEP_FILES :])

