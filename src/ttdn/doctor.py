@@ -163,7 +163,8 @@ def _analysis_models(settings: Settings) -> list[Check]:
 
         tone = default_model()
         tone.score_mentions([("Việt Nam tăng trưởng mạnh.", 0, 7)])  # builds and loads the tone encoder
-        checks.append(Check("tone model", True, f"fine-tuned tone encoder {tone.info['model_id']}"))
+        parts = [f"{part}: {tone.info[part]['model_id']}" for part in ("encoder", "frozen") if tone.info.get(part)]
+        checks.append(Check("tone model", True, "; ".join(parts)))
     except Exception as exc:
         checks.append(Check("tone model", False, repr(exc)))
     return checks
