@@ -244,7 +244,7 @@ def train(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     tone_encoder.save_delta(out / tone_encoder.DELTA_FILE, patches, tone_encoder.sha256_file(base))
-    w = (net.head.weight.detach().numpy().T * float(net.scale)).astype(np.float32)
+    w = (net.head.weight.detach().numpy().T * net.scale.item()).astype(np.float32)
     b = net.head.bias.detach().numpy().astype(np.float32)
     details = {
         "mode": args.mode,

@@ -7,8 +7,8 @@ A mention is a character span ``(start, end)`` of a text. A model has up to two 
   task (:mod:`ttdn.models.tone_encoder`, made by ``bench/tone_finetune.py``) — reads the
   window around the mention with the mention wrapped in « » (`marked_text`), and a linear
   head trained with it gives three probabilities;
-* *frozen heads* read the plain e5 that every stage shares: the window with the mention
-  masked, a narrow window with it marked, and TF-IDF words mixed in by an English gate.
+* *frozen heads* read the plain e5 that every stage shares on a narrow window with the
+  mention marked, and TF-IDF words of the wide window mixed in by an English gate.
 
 The shipped model (``data/tone/``) has both, trained on NewsMTSC (Hamborg & Donnay, EACL
 2021; English political news; train part only). e5 is multilingual and the fine-tuned
@@ -63,7 +63,7 @@ __all__ = [
 ]
 
 FORMAT_VERSION = 3
-RECIPE = "tone-encoder-marked-window+frozen-masked-narrow-tfidf/3"
+RECIPE = "tone-encoder-marked-window+frozen-narrow-tfidf/3"
 Polarity = Literal["negative", "neutral", "positive"]
 LABELS: tuple[Polarity, Polarity, Polarity] = ("negative", "neutral", "positive")
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "tone"

@@ -1,10 +1,12 @@
 """The two parts of a tone model, each turning mentions into logits over `LABELS`.
 
-* `FrozenHeads` read the plain e5 (the embedding backend every stage shares): the ±300-character
-  window with the mention masked (« X »), a ±40-character window with it marked, and TF-IDF word
-  1–2-grams of the window; two logistic heads, ``emb`` (embeddings only) and ``joint``
-  (embeddings + words), mixed by how English the window is — the words were learnt from English
-  news and pulled Chinese down to 0.41 macro-F1 without the gate.
+* `FrozenHeads` read the plain e5 (the embedding backend every stage shares) on a ±40-character
+  window with the mention marked, and TF-IDF word 1–2-grams of the ±300-character window; two
+  logistic heads, ``emb`` (embedding only) and ``joint`` (embedding + words), mixed by how
+  English the window is — the words were learnt from English news and pulled Chinese down to
+  0.41 macro-F1 without the gate. (Format 2 also embedded the wide window with the mention
+  masked; beside the encoder, which reads the wide window, that view cost a third of the tone
+  stage and did not help: see docs/choices.md.)
 * `EncoderHead` reads the fine-tuned tone encoder (:mod:`ttdn.models.tone_encoder`): one marked
   window, one linear head trained with the encoder by ``bench/tone_finetune.py``.
 
@@ -35,13 +37,11 @@ __all__ = [
     "fit_logistic",
     "lexical_terms",
     "marked_text",
-    "masked_text",
     "narrow_text",
 ]
 
 CONTEXT_CHARS = 300  # kept on each side of the mention (e5 sees ≤ 128 tokens anyway)
 NARROW_CHARS = 40  # the narrow view's window (CV on NewsMTSC train: 40 ≥ 60 > 80 > 120)
-MASK = "X"  # stands for the mention in the masked view
 NEAR_WORDS = 4
 PLACEHOLDER = "TGT"
 EMBED_BATCH = 32
@@ -83,14 +83,8 @@ def marked_text(text: str, start: int, end: int) -> str:
     return f"{left}«{mention}»{right}"
 
 
-def masked_text(text: str, start: int, end: int) -> str:
-    """The wide frozen view: the window around the mention, the mention replaced by « X »."""
-    left, _, right = _window(text, start, end)
-    return f"{left}«{MASK}»{right}"
-
-
 def narrow_text(text: str, start: int, end: int) -> str:
-    """The narrow frozen view: `NARROW_CHARS` either side, the mention wrapped in « »."""
+    """The frozen heads' view: `NARROW_CHARS` either side, the mention wrapped in « »."""
     left, mention, right = _window(text, start, end, NARROW_CHARS)
     return f"{left}«{mention}»{right}"
 
@@ -140,7 +134,7 @@ def fit_logistic(x: Any, y: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarra
 
 @dataclass(slots=True)
 class FrozenHeads:
-    """``emb`` and ``joint`` logistic heads over the plain e5 views and TF-IDF terms."""
+    """``emb`` and ``joint`` logistic heads over the plain e5's narrow view and TF-IDF terms."""
 
     emb: tuple[np.ndarray, np.ndarray]
     joint: tuple[np.ndarray, np.ndarray]
@@ -173,11 +167,10 @@ class FrozenHeads:
         return heads
 
     def features(self, items: Sequence[Mention], backend: Passages) -> tuple[np.ndarray, sp.csr_matrix, np.ndarray]:
-        """Embeddings (n, 2 × dim: masked wide view, narrow view), weighted TF-IDF (n, vocabulary)
-        and English gates (n,) of mentions."""
-        texts = [masked_text(t, a, b) for t, a, b in items] + [narrow_text(t, a, b) for t, a, b in items]
-        both = np.asarray(backend.embed_passages(texts, batch_size=EMBED_BATCH), dtype=np.float32)
-        dense = np.hstack([both[: len(items)], both[len(items) :]])
+        """Embeddings (n, dim) of the narrow views, weighted TF-IDF (n, vocabulary) and English
+        gates (n,) of mentions."""
+        texts = [narrow_text(t, a, b) for t, a, b in items]
+        dense = np.asarray(backend.embed_passages(texts, batch_size=EMBED_BATCH), dtype=np.float32)
         lex = _lexical_matrix([lexical_terms(t, a, b) for t, a, b in items], self.vocab, self.idf)
         gate = np.array([min(1.0, english_share(t, a, b) / ENGLISH_FULL) for t, a, b in items], np.float32)
         return dense, lex * float(self.lex_weight), gate
