@@ -229,7 +229,10 @@ def patched_model_file(delta_path: Path, *, base: Path | None = None, into: Path
         with np.load(delta_path, allow_pickle=False) as npz:
             patches = {name: npz[name] for name in npz.files}
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
-        raise ConfigError(f"tone encoder {delta_path} cannot be read ({exc}); retrain it") from exc
+        raise ConfigError(
+            f"tone encoder {delta_path} cannot be read ({exc}); reinstall ttdn or make it again with "
+            "bench/tone_finetune.py"
+        ) from exc
     wanted = bytes(patches.pop("__base_sha256__", np.zeros(0, np.uint8))).decode("ascii", "replace")
     base_sha = sha256_file(base)
     if wanted != base_sha:
