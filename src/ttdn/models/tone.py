@@ -41,7 +41,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ttdn.errors import BadInput, ConfigError
-from ttdn.models.tone_heads import EncoderHead, FrozenHeads, Passages, marked_text
+from ttdn.models.tone_heads import EncoderHead, FrozenHeads, Mention, Passages, marked_text
 from ttdn.text.normalize import fold
 
 __all__ = [
@@ -69,7 +69,6 @@ LABELS: tuple[Polarity, Polarity, Polarity] = ("negative", "neutral", "positive"
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "tone"
 TONE_THRESHOLD = 0.2  # |tone| below this is a neutral article
 MAX_SENTENCE_CHARS = 2_000
-Mention = tuple[str, int, int]
 Progress = Callable[[int], None]
 
 # Other names of a target, folded. A target whose folded form is one of a group's names

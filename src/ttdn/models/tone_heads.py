@@ -33,6 +33,7 @@ __all__ = [
     "CONTEXT_CHARS",
     "EncoderHead",
     "FrozenHeads",
+    "Mention",
     "Passages",
     "fit_logistic",
     "lexical_terms",
