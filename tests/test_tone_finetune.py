@@ -39,12 +39,7 @@ def test_the_engine_runs_what_torch_trained(tmp_path: Path) -> None:
     patched = tone_encoder.patched_model_file(tmp_path / "encoder.npz", into=tmp_path)
 
     tokenizer = tone_finetune.Tokenizer(base)
-    rows = [tokenizer.ids(t) for t in TEXTS]
-    width = max(map(len, rows))
-    ids = torch.ones((len(rows), width), dtype=torch.long)
-    mask = torch.zeros((len(rows), width), dtype=torch.bool)
-    for i, r in enumerate(rows):
-        ids[i, : len(r)], mask[i, : len(r)] = torch.tensor(r), True
+    ids, mask = tone_finetune.batch_tensors([tokenizer.ids(t) for t in TEXTS])
     net.eval()
     with torch.no_grad():
         trained = net(ids, mask).numpy()

@@ -90,7 +90,7 @@ class Settings(BaseSettings):
     )
     cache_dir: Path | None = Field(
         None,
-        description="Where derived model files are kept (the tone encoder's model file, 60 MB, made once from "
+        description="Where derived model files are kept (the tone encoder's model file, 70 MB, made once from "
         "the wheel's). Unset: `$XDG_CACHE_HOME/ttdn` or `~/.cache/ttdn`, else a folder in the system's temporary "
         "directory when neither can be written.",
     )

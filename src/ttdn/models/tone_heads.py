@@ -35,7 +35,6 @@ __all__ = [
     "FrozenHeads",
     "Mention",
     "Passages",
-    "fit_logistic",
     "lexical_terms",
     "marked_text",
     "narrow_text",
@@ -122,7 +121,7 @@ def _lexical_matrix(term_lists: Sequence[list[str]], vocab: dict[str, int], idf:
     return sp.csr_matrix((np.asarray(values, np.float32), indices, indptr), shape=shape, dtype=np.float32)
 
 
-def fit_logistic(x: Any, y: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
+def _fit_logistic(x: Any, y: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
     """Class-balanced multinomial logistic regression: (weights (d, 3), bias (3,))."""
     from sklearn.linear_model import LogisticRegression
 
@@ -163,8 +162,8 @@ class FrozenHeads:
         empty = (np.zeros((0, N_LABELS), np.float32), np.zeros(N_LABELS, np.float32))
         heads = cls(empty, empty, vocab, np.asarray(tfidf.idf_, np.float32), lex_weight)
         dense, lex, _ = heads.features(items, backend)
-        heads.emb = fit_logistic(dense, y, c_emb)
-        heads.joint = fit_logistic(sp.hstack([sp.csr_matrix(dense), lex], format="csr"), y, c_joint)
+        heads.emb = _fit_logistic(dense, y, c_emb)
+        heads.joint = _fit_logistic(sp.hstack([sp.csr_matrix(dense), lex], format="csr"), y, c_joint)
         return heads
 
     def features(self, items: Sequence[Mention], backend: Passages) -> tuple[np.ndarray, sp.csr_matrix, np.ndarray]:
