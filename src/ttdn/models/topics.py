@@ -190,7 +190,9 @@ def _fit_weights(
         if col.min() == col.max():  # a fold without (or with only) this label: constant score
             b[j] = 6.0 if col[0] else -6.0
         else:
-            clf = LogisticRegression(C=c, solver="liblinear", dual=True, max_iter=1000, class_weight=CLASS_WEIGHT)
+            clf = LogisticRegression(
+                C=c, solver="liblinear", dual=True, max_iter=1000, class_weight=CLASS_WEIGHT, random_state=0
+            )
             clf.fit(x, col)
             w[:, j] = clf.coef_[0]
             b[j] = clf.intercept_[0]
