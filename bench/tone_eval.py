@@ -72,15 +72,21 @@ class CachedBackend:
         tmp.replace(self.path)
 
 
-def read_newsmtsc(path: Path) -> list[tuple[str, int, int, str]]:
-    """``(sentence, from, to, polarity)`` for every target of a NewsMTSC JSONL file."""
+def read_newsmtsc_sentences(path: Path) -> list[tuple[str, list[tuple[str, int, int, str]]]]:
+    """``(sentence id, [(sentence, from, to, polarity) for each target])`` per line of a NewsMTSC file."""
     out = []
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             row = json.loads(line)
-            for t in row["targets"]:
-                out.append((row["sentence_normalized"], int(t["from"]), int(t["to"]), POLARITY[float(t["polarity"])]))
+            sentence = row["sentence_normalized"]
+            targets = [(sentence, int(t["from"]), int(t["to"]), POLARITY[float(t["polarity"])]) for t in row["targets"]]
+            out.append((str(row["primary_gid"]), targets))
     return out
+
+
+def read_newsmtsc(path: Path) -> list[tuple[str, int, int, str]]:
+    """``(sentence, from, to, polarity)`` for every target of a NewsMTSC JSONL file."""
+    return [target for _, targets in read_newsmtsc_sentences(path) for target in targets]
 
 
 def read_fixture(path: Path = FIXTURE) -> list[tuple[str, int, int, str, str]]:

@@ -70,10 +70,10 @@ from tone_eval import (
     DEFAULT_DATA,
     LEX_WEIGHT,
     MIN_DF,
-    POLARITY,
     CachedBackend,
     evaluate,
     read_newsmtsc,
+    read_newsmtsc_sentences,
     record_metrics,
 )
 
@@ -213,17 +213,13 @@ def holdout_split(path: Path) -> tuple[list[Example], dict[str, list[Example]]]:
     (sentences with one target / with several), chosen by sentence so no sentence is in both."""
     kept: list[Example] = []
     held: dict[str, list[Example]] = {"single": [], "several": []}
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            targets = [(int(t["from"]), int(t["to"]), POLARITY[float(t["polarity"])]) for t in row["targets"]]
-            examples = [(row["sentence_normalized"], a, b, y) for a, b, y in targets]
-            bucket = int(hashlib.sha1(str(row["primary_gid"]).encode()).hexdigest(), 16)
-            several = len(targets) > 1
-            if (bucket % 10 < 3) if several else (bucket % 25 == 0):
-                held["several" if several else "single"].extend(examples)
-            else:
-                kept.extend(examples)
+    for sentence_id, examples in read_newsmtsc_sentences(path):
+        bucket = int(hashlib.sha1(sentence_id.encode()).hexdigest(), 16)
+        several = len(examples) > 1
+        if (bucket % 10 < 3) if several else (bucket % 25 == 0):
+            held["several" if several else "single"].extend(examples)
+        else:
+            kept.extend(examples)
     return kept, held
 
 
