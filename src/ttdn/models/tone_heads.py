@@ -7,8 +7,10 @@
   0.41 macro-F1 without the gate. (Format 2 also embedded the wide window with the mention
   masked; beside the encoder, which reads the wide window, that view cost a third of the tone
   stage and did not help: see docs/choices.md.)
-* `EncoderHead` reads the fine-tuned tone encoder (:mod:`ttdn.models.tone_encoder`): one marked
-  window, one linear head trained with the encoder by ``bench/tone_finetune.py``.
+* `EncoderHead` reads the fine-tuned tone encoder (:mod:`ttdn.models.tone_encoder`) through the
+  view or views its model was trained on (`ENCODER_INPUTS`, named in the manifest; one linear
+  head trained with the encoder by ``bench/tone_finetune.py``). With several views, their
+  log-probabilities are averaged.
 
 Both are plain arrays (``head.npz``, no pickle) plus, for the lexical part, its vocabulary.
 A mention is ``(text, start, end)``: character offsets, end exclusive.
@@ -20,7 +22,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -31,6 +33,7 @@ from ttdn.text.normalize import fold
 
 __all__ = [
     "CONTEXT_CHARS",
+    "ENCODER_INPUTS",
     "EncoderHead",
     "FrozenHeads",
     "Mention",
@@ -38,6 +41,7 @@ __all__ = [
     "lexical_terms",
     "marked_text",
     "narrow_text",
+    "target_first_text",
 ]
 
 CONTEXT_CHARS = 300  # kept on each side of the mention (e5 sees ≤ 128 tokens anyway)
@@ -87,6 +91,21 @@ def narrow_text(text: str, start: int, end: int) -> str:
     """The frozen heads' view: `NARROW_CHARS` either side, the mention wrapped in « »."""
     left, mention, right = _window(text, start, end, NARROW_CHARS)
     return f"{left}«{mention}»{right}"
+
+
+def target_first_text(text: str, start: int, end: int) -> str:
+    """The mention in « », then `marked_text`: the target first, as sentence-pair models are given it."""
+    return f"«{' '.join(text[start:end].split())}» | {marked_text(text, start, end)}"
+
+
+View = Callable[[str, int, int], str]
+# the tone encoder's inputs: the views a model was trained on and is scored with (manifest: encoder.input)
+ENCODER_INPUTS: dict[str, tuple[View, ...]] = {
+    "marked": (marked_text,),
+    "target-first": (target_first_text,),
+    "marked+narrow": (marked_text, narrow_text),
+    "target-first+narrow": (target_first_text, narrow_text),
+}
 
 
 def lexical_terms(text: str, start: int, end: int) -> list[str]:
@@ -215,23 +234,32 @@ class FrozenHeads:
 
 @dataclass(slots=True)
 class EncoderHead:
-    """A linear head (``weights`` (dim, 3), ``bias`` (3,)) over the tone encoder's vector of `marked_text`."""
+    """A linear head (``weights`` (dim, 3), ``bias`` (3,)) over the tone encoder's vectors of a
+    mention's views (``input``, a key of `ENCODER_INPUTS`)."""
 
     weights: np.ndarray
     bias: np.ndarray
+    input: str = "marked"
 
     def logits(self, items: Sequence[Mention], backend: Passages) -> np.ndarray:
-        texts = [marked_text(t, a, b) for t, a, b in items]
+        views = ENCODER_INPUTS[self.input]
+        texts = [view(t, a, b) for view in views for t, a, b in items]
         vectors = np.asarray(backend.embed_passages(texts, batch_size=EMBED_BATCH), dtype=np.float32)
-        return np.asarray(vectors @ self.weights + self.bias)
+        z = (vectors @ self.weights + self.bias).reshape(len(views), len(items), N_LABELS)
+        if len(views) == 1:
+            return np.asarray(z[0])
+        log_probs = z - np.logaddexp.reduce(z, axis=2, keepdims=True)
+        return np.asarray(log_probs.mean(axis=0))
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {"encoder_w": self.weights, "encoder_b": self.bias}
 
     @classmethod
-    def from_arrays(cls, a: dict[str, np.ndarray]) -> EncoderHead:
-        """ValueError when the arrays do not have a head's shapes."""
+    def from_arrays(cls, a: dict[str, np.ndarray], input: str = "marked") -> EncoderHead:
+        """ValueError when the arrays do not have a head's shapes or ``input`` is not a known one."""
         w, b = a["encoder_w"], a["encoder_b"]
         if w.ndim != 2 or w.shape[1] != N_LABELS or b.shape != (N_LABELS,):
             raise ValueError("the encoder head's array shapes do not match")
-        return cls(w.astype(np.float32), b.astype(np.float32))
+        if input not in ENCODER_INPUTS:
+            raise ValueError(f"unknown tone encoder input {input!r} (known: {', '.join(ENCODER_INPUTS)})")
+        return cls(w.astype(np.float32), b.astype(np.float32), input)
