@@ -247,6 +247,24 @@ def test_an_encoder_with_two_views_averages_their_log_probabilities(tmp_path: Pa
         ToneModel.load(tmp_path / "m")
 
 
+def test_a_model_with_the_encoder_alone_round_trips(tmp_path: Path) -> None:
+    shipped = default_model()
+    assert shipped.encoder is not None
+    details = {"input": shipped.encoder.input, "epochs": 2}
+    alone = ToneModel.without_parts(EXAMPLES).with_encoder(shipped.encoder, DATA_DIR / "encoder.npz", details)
+    alone.save(tmp_path / "m")
+    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == ["encoder.npz", "head.npz", "manifest.json"]
+    info = json.loads((tmp_path / "m" / "manifest.json").read_text("utf-8"))
+    assert "frozen" not in info and info["n_examples"] == len(EXAMPLES)
+    assert info["class_counts"] == {"negative": 8, "neutral": 8, "positive": 8}
+    loaded = ToneModel.load(tmp_path / "m")
+    assert loaded.frozen is None
+    items = [("Investors praised Vietnam for its reforms.", 18, 25), ("Critics attacked Vietnam again.", 17, 24)]
+    encoder_part = ToneModel(None, shipped.encoder, shipped.info, None, None, DATA_DIR)
+    assert np.allclose(loaded.predict_proba(items), encoder_part.predict_proba(items), atol=1e-6)
+    assert not np.allclose(loaded.predict_proba(items), shipped.predict_proba(items), atol=1e-3)
+
+
 def test_scoring_refuses_bad_spans() -> None:
     model = small_model()
     assert model.score_mentions([]) == []

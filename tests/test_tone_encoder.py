@@ -145,3 +145,15 @@ def test_old_patched_files_are_pruned(tmp_path: Path) -> None:
         os.utime(made[-1], (1_000_000 + i, 1_000_000 + i))
     left = sorted((tmp_path / "cache").glob("tone-e5-*.bin"))
     assert left == sorted(made[-tone_encoder.KEEP_FILES :])
+
+
+def test_the_shipped_encoder_reads_as_many_tokens_as_it_was_trained_on() -> None:
+    from ttdn.models.tone import DATA_DIR
+
+    backend = tone_encoder.encoder_backend(DATA_DIR / tone_encoder.DELTA_FILE)
+    assert backend.max_tokens == tone_encoder.ENCODER_MAX_TOKENS == 256
+    # a window of ~170 tokens: what lies past the 128th token still moves the vector
+    words = " ".join(f"word{i}" for i in range(40))
+    head = f"{words} «Vietnam» {words}"
+    a, b = backend.embed_passages([f"{head} praised", f"{head} condemned"])
+    assert float(a @ b) < 0.9999

