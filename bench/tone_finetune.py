@@ -64,7 +64,7 @@ import numpy as np
 from ttdn.errors import ConfigError
 from ttdn.models import fast_engine, tone_encoder
 from ttdn.models.tone import LABELS, ToneModel, macro_f1
-from ttdn.models.tone_heads import ENCODER_INPUTS, EncoderHead, FrozenHeads, narrow_text
+from ttdn.models.tone_heads import ENCODER_INPUTS, EncoderHead, FrozenHeads, log_softmax, narrow_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from tone_eval import (
@@ -252,19 +252,14 @@ def held_out_scores(
     part), the whole model's mix."""
     out: dict[str, float] = {}
     for part, items in held.items():
-        encoder = [torch_log_probs(net, tokenizer, view, items) for view in views]
-        for view, z in zip(
-            [*views, *extra_views],
-            encoder + [torch_log_probs(net, tokenizer, v, items) for v in extra_views],
-            strict=True,
-        ):
+        log_probs = {view: torch_log_probs(net, tokenizer, view, items) for view in [*views, *extra_views]}
+        for view, z in log_probs.items():
             out[f"{part}_{view.__name__}"] = scored(items, [z])
+        encoder = [log_probs[view] for view in views]
         if len(views) > 1:
             out[f"{part}_views_mean"] = scored(items, encoder)
         if frozen is not None:
-            mentions = [(t, a, b) for t, a, b, _ in items]
-            z_frozen = frozen.logits(mentions, CachedBackend())
-            z_frozen = z_frozen - np.log(np.exp(z_frozen).sum(-1, keepdims=True))
+            z_frozen = log_softmax(frozen.logits([(t, a, b) for t, a, b, _ in items], CachedBackend()))
             out[f"{part}_mix"] = scored(items, [z_frozen, np.mean(encoder, axis=0)])
     return out
 

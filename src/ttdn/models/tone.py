@@ -43,7 +43,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ttdn.errors import BadInput, ConfigError
-from ttdn.models.tone_heads import EncoderHead, FrozenHeads, Mention, Passages, marked_text
+from ttdn.models.tone_heads import EncoderHead, FrozenHeads, Mention, Passages, log_softmax, marked_text
 from ttdn.text.normalize import fold
 
 __all__ = [
@@ -373,7 +373,7 @@ class ToneModel:
         parts = []
         if self.frozen is not None:
             self.backend = self._checked(self.backend or _default_backend(), "frozen")
-            parts.append(_log_softmax(self.frozen.logits(items, self.backend)))
+            parts.append(log_softmax(self.frozen.logits(items, self.backend)))
         if self.encoder is not None:
             if self.encoder_backend is None:
                 from ttdn.models import tone_encoder
@@ -381,7 +381,7 @@ class ToneModel:
                 delta = Path(self.directory or DATA_DIR) / self.info["encoder"]["file"]
                 self.encoder_backend = tone_encoder.encoder_backend(delta)
             self.encoder_backend = self._checked(self.encoder_backend, "encoder")
-            parts.append(_log_softmax(self.encoder.logits(items, self.encoder_backend)))
+            parts.append(log_softmax(self.encoder.logits(items, self.encoder_backend)))
         z = np.mean(parts, axis=0)
         e = np.exp(z - z.max(axis=1, keepdims=True))
         return np.asarray(e / e.sum(axis=1, keepdims=True))
@@ -410,11 +410,6 @@ class ToneModel:
     def article_tone(self, text: str, target: str = "Vietnam", *, max_sentences: int = 20) -> ArticleTone:
         """Tone of ``text`` toward ``target``: see the module function `article_tone`."""
         return self.articles_tone([(text, target)], max_sentences=max_sentences)[0]
-
-
-def _log_softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
-    return np.asarray(z - np.log(np.exp(z).sum(axis=1, keepdims=True)))
 
 
 def _default_backend() -> Passages:

@@ -39,6 +39,7 @@ __all__ = [
     "Mention",
     "Passages",
     "lexical_terms",
+    "log_softmax",
     "marked_text",
     "narrow_text",
     "target_first_text",
@@ -148,6 +149,12 @@ def _fit_logistic(x: Any, y: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarr
     return clf.coef_.T.astype(np.float32), clf.intercept_.astype(np.float32)
 
 
+def log_softmax(z: np.ndarray) -> np.ndarray:
+    """Log-probabilities from logits along the last axis (a part's output, before mixing)."""
+    z = z - z.max(axis=-1, keepdims=True)
+    return np.asarray(z - np.log(np.exp(z).sum(axis=-1, keepdims=True)))
+
+
 # ---- the heads -------------------------------------------------------------------------------
 
 
@@ -248,8 +255,7 @@ class EncoderHead:
         z = (vectors @ self.weights + self.bias).reshape(len(views), len(items), N_LABELS)
         if len(views) == 1:
             return np.asarray(z[0])
-        log_probs = z - np.logaddexp.reduce(z, axis=2, keepdims=True)
-        return np.asarray(log_probs.mean(axis=0))
+        return np.asarray(log_softmax(z).mean(axis=0))
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {"encoder_w": self.weights, "encoder_b": self.bias}
