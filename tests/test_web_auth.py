@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -253,3 +254,15 @@ def test_roles_are_ordered(role: str) -> None:
 
     assert role_at_least(role, "viewer")
     assert role_at_least(role, "admin") == (role == "admin")
+
+
+def test_the_app_lets_idle_embedding_threads_sleep(
+    store: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # web requests share the cores with enrichment: spinning OpenMP threads would slow both
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    create_app(store, settings, run_scheduler=False)
+    assert os.environ["OMP_WAIT_POLICY"] == "PASSIVE"
+    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")  # an operator's own choice is kept
+    create_app(store, settings, run_scheduler=False)
+    assert os.environ["OMP_WAIT_POLICY"] == "ACTIVE"

@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from ttdn import __version__
+from ttdn.models import fast_engine
 from ttdn.scheduler import CollectionScheduler
 from ttdn.settings import Settings
 from ttdn.store import Store
@@ -47,6 +48,7 @@ _TITLES = {
 
 
 def create_app(store: Store, settings: Settings, *, run_scheduler: bool = True) -> FastAPI:
+    fast_engine.prefer_passive_waiting()  # embedding shares the cores with the requests
     scheduler = CollectionScheduler(store, settings, enrich=settings.enrich_worker) if run_scheduler else None
 
     @asynccontextmanager
