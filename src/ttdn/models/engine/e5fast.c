@@ -20,7 +20,8 @@
  *   - attention: per text and head, the keys transposed once so 4 queries' scores are vector
  *     multiply-adds across keys (no horizontal sums), sharing every key and value load.
  *   - the texts of a batch are tokenised in parallel (the tokenizer is read-only).
- *   - models whose shapes exceed the stack buffers (head > 64, H or FF > 2048) are refused.
+ *   - a row group's block scales live on the heap (upstream kept 64 on the stack: FF <= 2048);
+ *     models with heads wider than 64 (attention's stack buffer) are refused at load.
  * Vectors agree with the wheel's engine to cosine >= 0.9999 (the build checks it); they do
  * not depend on the batch or the thread count.
  *
@@ -252,6 +253,7 @@ static void matmul_q4q8(const block_q4_0 *W, const float *bias,
     {
         /* per-row-group weights pre-expanded to int8 once, reused over all L tokens */
         int8_t *wexp = (int8_t *)aligned_alloc(64, (size_t)RO * nin);
+        float *dwf = (float *)malloc(sizeof(float) * (size_t)RO * nb);  /* [r][b]: the rows' block scales */
 #if defined(__AVX2__)
         vint *wpk = (vint *)aligned_alloc(64, (size_t)RO * nin);              /* [b][k]: row-interleaved */
         vflt *dws = (vflt *)aligned_alloc(64, sizeof(vflt) * (size_t)nb);     /* [b]: the rows' scales */
@@ -259,12 +261,11 @@ static void matmul_q4q8(const block_q4_0 *W, const float *bias,
 #pragma omp for schedule(static)
         for (int oo = 0; oo < nout; oo += RO) {
             int ro = nout - oo < RO ? nout - oo : RO;
-            float dwf[RO][64];
             for (int r = 0; r < ro; r++) {
                 const block_q4_0 *wr = W + (size_t)(oo + r) * nb;
                 int8_t *we = wexp + (size_t)r * nin;
                 for (int b = 0; b < nb; b++) {
-                    dwf[r][b] = fp16_to_fp32(wr[b].d);
+                    dwf[(size_t)r * nb + b] = fp16_to_fp32(wr[b].d);
 #if defined(__AVX2__)
                     _mm256_store_si256((__m256i *)(we + b * QK), load_w(&wr[b]));
 #else
@@ -282,7 +283,7 @@ static void matmul_q4q8(const block_q4_0 *W, const float *bias,
                         for (int r = 0; r < RO; r++) memcpy(&lanes[r], wexp + (size_t)r * nin + b * QK + 4 * k, 4);
                         wpk[b * (QK / 4) + k] = V_LOADI(lanes);
                     }
-                    for (int r = 0; r < RO; r++) scales[r] = dwf[r][b];
+                    for (int r = 0; r < RO; r++) scales[r] = dwf[(size_t)r * nb + b];
                     dws[b] = V_LOADF(scales);
                 }
                 vflt bv = bias ? V_LOADF(bias + oo) : V_ZEROF();
@@ -327,13 +328,13 @@ static void matmul_q4q8(const block_q4_0 *W, const float *bias,
                     for (int b = 0; b < nb; b++) {
                         const int8_t *wb = we + b * QK; const int8_t *ab = a + b * QK; int isum = 0;
                         for (int j = 0; j < QK; j++) isum += wb[j] * (int)ab[j];
-                        acc += dwf[r][b] * dT[b] * (float)(isum + sT[b]);
+                        acc += dwf[(size_t)r * nb + b] * dT[b] * (float)(isum + sT[b]);
                     }
                     Y[(size_t)t * nout + oo + r] = (bias ? bias[oo + r] : 0.f) + acc;
                 }
             }
         }
-        free(wexp);
+        free(wexp); free(dwf);
 #if defined(__AVX2__)
         free(wpk); free(dws);
 #endif
@@ -1064,9 +1065,8 @@ static e5_model *e5_parse(const uint8_t *base, size_t size, void *map, size_t ma
     m->H = rd_i32(&c); m->NL = rd_i32(&c); m->NH = rd_i32(&c); m->FF = rd_i32(&c);
     m->VOC = rd_i32(&c); m->MAXP = rd_i32(&c); m->TVS = rd_i32(&c);
     m->eps = rd_f32(&c); m->qk = rd_i32(&c);
-    if (m->NH <= 0 || m->H <= 0 || m->FF <= 0 || m->H % m->NH || m->H / m->NH > 64 || m->H > 64 * QK ||
-        m->FF > 64 * QK || m->H % QK || m->FF % QK) {
-        /* attend_head keeps a head (<= 64 values) and matmul_q4q8 a row's block scales (<= 64) on the stack */
+    if (m->NH <= 0 || m->H <= 0 || m->FF <= 0 || m->H % m->NH || m->H / m->NH > 64 || m->H % QK || m->FF % QK) {
+        /* attend_head keeps a head (<= 64 values) on the stack; the matrix products need whole blocks */
         fprintf(stderr, "e5: unsupported model shape (H=%d, heads=%d, FF=%d)\n", m->H, m->NH, m->FF);
         if (map) munmap(map, map_size);
         free(m);
