@@ -15,10 +15,13 @@
  *     block's integer sum starts from -8 * sum(a), which quantize_acts stores, so the nibble
  *     offset is exact.
  *   - quantize_acts: vectorised (same rounding: cvtps rounds to nearest even, like lrintf).
- *   - GELU and the softmax use vector exp/erf (Cephes exp, Abramowitz-Stegun 7.1.26 erf,
- *     |error| <= 1.5e-7) instead of scalar libm calls; layernorm sums in vector lanes.
+ *   - GELU and the softmax use vector exp/erf at the full vector width (Cephes exp,
+ *     Abramowitz-Stegun 7.1.26 erf, |error| <= 1.5e-7) instead of scalar libm calls;
+ *     layernorm sums in vector lanes.
  *   - attention: per text and head, the keys transposed once so 4 queries' scores are vector
- *     multiply-adds across keys (no horizontal sums), sharing every key and value load.
+ *     multiply-adds across keys (no horizontal sums), sharing every key and value load; the
+ *     row maximum in vector lanes; the values' weighted sum in registers, divided by the
+ *     softmax sum once per output.
  *   - the texts of a batch are tokenised in parallel (the tokenizer is read-only).
  *   - a row group's block scales live on the heap (upstream kept 64 on the stack: FF <= 2048);
  *     models with heads wider than 64 (attention's stack buffer) are refused at load.
@@ -116,6 +119,12 @@ static inline float hsum256(__m256 v) {
     lo = _mm_add_ss(lo, _mm_shuffle_ps(lo, lo, 1));
     return _mm_cvtss_f32(lo);
 }
+static inline float hmax256(__m256 v) {
+    __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    m = _mm_max_ss(m, _mm_shuffle_ps(m, m, 1));
+    return _mm_cvtss_f32(m);
+}
 /* unpack one Q4 block's 32 nibbles to 32 unsigned bytes (idx 0..31) */
 static inline __m256i load_w(const block_q4_0 *RESTRICT w) {
     __m128i bytes = _mm_loadu_si128((const __m128i *)w->qs);
@@ -206,6 +215,19 @@ typedef __m512i vint; typedef __m512 vflt;
 #define V_STOREF _mm512_storeu_ps
 #define V_SUBF _mm512_sub_ps
 #define V_HSUM _mm512_reduce_add_ps
+#define V_MAXF _mm512_max_ps
+#define V_HMAX _mm512_reduce_max_ps
+#define V_MINF _mm512_min_ps
+#define V_ROUND(x) _mm512_roundscale_ps((x), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+#define V_FNMADD _mm512_fnmadd_ps
+#define V_SLLI _mm512_slli_epi32
+#define V_CVTF2I _mm512_cvtps_epi32
+#define V_CASTI2F _mm512_castsi512_ps
+/* float bit operations through the integer ones: AVX-512F has no _ps forms without AVX-512DQ */
+#define V_ANDF(a, b) _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(a), _mm512_castps_si512(b)))
+#define V_ANDNOTF(a, b) _mm512_castsi512_ps(_mm512_andnot_si512(_mm512_castps_si512(a), _mm512_castps_si512(b)))
+#define V_ORF(a, b) _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(a), _mm512_castps_si512(b)))
+#define V_DIVF _mm512_div_ps
 #define V_LANES 16
 #elif defined(__AVX2__)
 #define RO 8
@@ -225,6 +247,18 @@ typedef __m256i vint; typedef __m256 vflt;
 #define V_STOREF _mm256_storeu_ps
 #define V_SUBF _mm256_sub_ps
 #define V_HSUM hsum256
+#define V_MAXF _mm256_max_ps
+#define V_HMAX hmax256
+#define V_MINF _mm256_min_ps
+#define V_ROUND(x) _mm256_round_ps((x), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+#define V_FNMADD _mm256_fnmadd_ps
+#define V_SLLI _mm256_slli_epi32
+#define V_CVTF2I _mm256_cvtps_epi32
+#define V_CASTI2F _mm256_castsi256_ps
+#define V_ANDF _mm256_and_ps
+#define V_ANDNOTF _mm256_andnot_ps
+#define V_ORF _mm256_or_ps
+#define V_DIVF _mm256_div_ps
 #define V_LANES 8
 #else
 #define RO 8
@@ -382,52 +416,47 @@ static void add_layernorm(float *x, const float *y, const float *w,
     }
 }
 
-/* ---- vector helpers (AVX2 + FMA): exp, erf, GELU ------------------------------------ */
+/* ---- vector helpers (the V_ width: 16 lanes with AVX-512, 8 with AVX2): exp, erf, GELU ---- */
 #if defined(__AVX2__) && defined(__FMA__)
 /* expf for x in float range (Cephes polynomial, ~1 ulp); underflows to 0 below -87.3. */
-static inline __m256 vexp256(__m256 x) {
-    const __m256 hi = _mm256_set1_ps(88.3762626647949f), lo = _mm256_set1_ps(-87.3365447505531f);
-    x = _mm256_min_ps(_mm256_max_ps(x, lo), hi);
-    __m256 fx = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
-                                _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(0.693359375f), x);
-    x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(-2.12194440e-4f), x);
-    __m256 y = _mm256_set1_ps(1.9875691500E-4f);
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.3981999507E-3f));
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(8.3334519073E-3f));
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(4.1665795894E-2f));
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.6666665459E-1f));
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(5.0000001201E-1f));
-    __m256 x2 = _mm256_mul_ps(x, x);
-    y = _mm256_fmadd_ps(y, x2, _mm256_add_ps(x, _mm256_set1_ps(1.f)));
-    __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(fx), _mm256_set1_epi32(127)), 23);
-    return _mm256_mul_ps(y, _mm256_castsi256_ps(e));
+static inline vflt vexp(vflt x) {
+    x = V_MINF(V_MAXF(x, V_SET1F(-87.3365447505531f)), V_SET1F(88.3762626647949f));
+    vflt fx = V_ROUND(V_MUL(x, V_SET1F(1.44269504088896341f)));
+    x = V_FNMADD(fx, V_SET1F(0.693359375f), x);
+    x = V_FNMADD(fx, V_SET1F(-2.12194440e-4f), x);
+    vflt y = V_SET1F(1.9875691500E-4f);
+    y = V_FMA(y, x, V_SET1F(1.3981999507E-3f));
+    y = V_FMA(y, x, V_SET1F(8.3334519073E-3f));
+    y = V_FMA(y, x, V_SET1F(4.1665795894E-2f));
+    y = V_FMA(y, x, V_SET1F(1.6666665459E-1f));
+    y = V_FMA(y, x, V_SET1F(5.0000001201E-1f));
+    y = V_FMA(y, V_MUL(x, x), V_ADDF(x, V_SET1F(1.f)));
+    vint e = V_SLLI(V_ADDI(V_CVTF2I(fx), V_SET1I(127)), 23);
+    return V_MUL(y, V_CASTI2F(e));
 }
 /* erf (Abramowitz & Stegun 7.1.26, |error| <= 1.5e-7) */
-static inline __m256 verf256(__m256 x) {
-    const __m256 sign = _mm256_and_ps(x, _mm256_set1_ps(-0.f));
-    __m256 a = _mm256_andnot_ps(_mm256_set1_ps(-0.f), x);
-    __m256 t = _mm256_div_ps(_mm256_set1_ps(1.f), _mm256_fmadd_ps(_mm256_set1_ps(0.3275911f), a, _mm256_set1_ps(1.f)));
-    __m256 p = _mm256_set1_ps(1.061405429f);
-    p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(-1.453152027f));
-    p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(1.421413741f));
-    p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(-0.284496736f));
-    p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(0.254829592f));
-    p = _mm256_mul_ps(p, t);
-    __m256 e = vexp256(_mm256_sub_ps(_mm256_setzero_ps(), _mm256_mul_ps(a, a)));
-    __m256 r = _mm256_fnmadd_ps(p, e, _mm256_set1_ps(1.f));
-    return _mm256_or_ps(r, sign);
+static inline vflt verf(vflt x) {
+    const vflt sign = V_ANDF(x, V_SET1F(-0.f));
+    vflt a = V_ANDNOTF(V_SET1F(-0.f), x);
+    vflt t = V_DIVF(V_SET1F(1.f), V_FMA(V_SET1F(0.3275911f), a, V_SET1F(1.f)));
+    vflt p = V_SET1F(1.061405429f);
+    p = V_FMA(p, t, V_SET1F(-1.453152027f));
+    p = V_FMA(p, t, V_SET1F(1.421413741f));
+    p = V_FMA(p, t, V_SET1F(-0.284496736f));
+    p = V_FMA(p, t, V_SET1F(0.254829592f));
+    p = V_MUL(p, t);
+    vflt e = vexp(V_SUBF(V_ZEROF(), V_MUL(a, a)));
+    return V_ORF(V_FNMADD(p, e, V_SET1F(1.f)), sign);
 }
 #endif
 
 static void gelu_inplace(float *x, size_t n) {
     size_t i = 0;
 #if defined(__AVX2__) && defined(__FMA__)
-    const __m256 half = _mm256_set1_ps(0.5f), one = _mm256_set1_ps(1.f), rs2 = _mm256_set1_ps(0.70710678118654752440f);
-    for (; i + 8 <= n; i += 8) {
-        __m256 v = _mm256_loadu_ps(x + i);
-        __m256 g = _mm256_mul_ps(_mm256_mul_ps(half, v), _mm256_add_ps(one, verf256(_mm256_mul_ps(v, rs2))));
-        _mm256_storeu_ps(x + i, g);
+    const vflt half = V_SET1F(0.5f), one = V_SET1F(1.f), rs2 = V_SET1F(0.70710678118654752440f);
+    for (; i + V_LANES <= n; i += V_LANES) {
+        vflt v = V_LOADF(x + i);
+        V_STOREF(x + i, V_MUL(V_MUL(half, v), V_ADDF(one, verf(V_MUL(v, rs2)))));
     }
 #endif
     for (; i < n; i++) x[i] = 0.5f * x[i] * (1.f + erff(x[i] * 0.70710678118654752440f));
@@ -632,8 +661,22 @@ static int tok_content(const tokenizer *t, const char *text,
  * The head's keys are transposed once into kt[hd][np] (np: n rounded up to the vector width,
  * zero-padded), so scores are multiply-adds across a vector of keys with no horizontal sums;
  * AQ queries go together, sharing every key and value load and giving the multiply-adds
- * independent chains. prob holds AQ rows of np scores. */
+ * independent chains. prob holds AQ rows of np scores. The probabilities are left
+ * unnormalised; each output row is divided by its sum at the end. */
 #define AQ 4
+#if defined(__AVX2__)
+static inline float row_max(const float *x, int n) {        /* n >= 1 */
+    int i = 0;
+    float mx = x[0];
+    if (n >= V_LANES) {
+        vflt vm = V_LOADF(x);
+        for (i = V_LANES; i + V_LANES <= n; i += V_LANES) vm = V_MAXF(vm, V_LOADF(x + i));
+        mx = V_HMAX(vm);
+    }
+    for (; i < n; i++) if (x[i] > mx) mx = x[i];
+    return mx;
+}
+#endif
 static void attend_head(const float *RESTRICT q, const float *RESTRICT k, const float *RESTRICT v,
                         float *RESTRICT ctx, int H, int s0, int s1, int hd, float scale,
                         float *RESTRICT kt, float *RESTRICT prob) {
@@ -651,15 +694,31 @@ static void attend_head(const float *RESTRICT q, const float *RESTRICT k, const 
         int qn = s1 - i0 < AQ ? s1 - i0 : AQ;
         const float *qr[AQ];
         for (int j = 0; j < AQ; j++) qr[j] = q + (size_t)(i0 + (j < qn ? j : 0)) * H;  /* spare lanes repeat row 0 */
+        float sums[AQ];
 #if defined(__AVX2__)
-        for (int s = 0; s < np; s += VL) {
+        const vflt vs = V_SET1F(scale);
+        int s = 0;
+        for (; s + 2 * VL <= np; s += 2 * VL) {       /* two key vectors: eight independent chains */
+            vflt a0 = V_ZEROF(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            for (int e = 0; e < hd; e++) {
+                const float *row = kt + (size_t)e * np + s;
+                vflt ka = V_LOADF(row), kb = V_LOADF(row + VL);
+                vflt q0 = V_SET1F(qr[0][e]), q1 = V_SET1F(qr[1][e]), q2 = V_SET1F(qr[2][e]), q3 = V_SET1F(qr[3][e]);
+                a0 = V_FMA(q0, ka, a0); a1 = V_FMA(q1, ka, a1); a2 = V_FMA(q2, ka, a2); a3 = V_FMA(q3, ka, a3);
+                b0 = V_FMA(q0, kb, b0); b1 = V_FMA(q1, kb, b1); b2 = V_FMA(q2, kb, b2); b3 = V_FMA(q3, kb, b3);
+            }
+            V_STOREF(prob + s, V_MUL(a0, vs)); V_STOREF(prob + np + s, V_MUL(a1, vs));
+            V_STOREF(prob + 2 * np + s, V_MUL(a2, vs)); V_STOREF(prob + 3 * np + s, V_MUL(a3, vs));
+            V_STOREF(prob + s + VL, V_MUL(b0, vs)); V_STOREF(prob + np + s + VL, V_MUL(b1, vs));
+            V_STOREF(prob + 2 * np + s + VL, V_MUL(b2, vs)); V_STOREF(prob + 3 * np + s + VL, V_MUL(b3, vs));
+        }
+        for (; s < np; s += VL) {
             vflt a0 = V_ZEROF(), a1 = a0, a2 = a0, a3 = a0;
             for (int e = 0; e < hd; e++) {
                 vflt kv = V_LOADF(kt + (size_t)e * np + s);
                 a0 = V_FMA(V_SET1F(qr[0][e]), kv, a0); a1 = V_FMA(V_SET1F(qr[1][e]), kv, a1);
                 a2 = V_FMA(V_SET1F(qr[2][e]), kv, a2); a3 = V_FMA(V_SET1F(qr[3][e]), kv, a3);
             }
-            vflt vs = V_SET1F(scale);
             V_STOREF(prob + s, V_MUL(a0, vs)); V_STOREF(prob + np + s, V_MUL(a1, vs));
             V_STOREF(prob + 2 * np + s, V_MUL(a2, vs)); V_STOREF(prob + 3 * np + s, V_MUL(a3, vs));
         }
@@ -671,22 +730,46 @@ static void attend_head(const float *RESTRICT q, const float *RESTRICT k, const 
                 prob[j * np + s] = d * scale;
             }
 #endif
-        for (int j = 0; j < qn; j++) {     /* softmax of each query's row over the n real keys */
-            float *pr = prob + (size_t)j * np, mx = -1e30f, sum = 0.f;
-            for (int s = 0; s < n; s++) if (pr[s] > mx) mx = pr[s];
-            int s = 0;
-#if defined(__AVX2__) && defined(__FMA__)
-            __m256 vm = _mm256_set1_ps(mx), vsum = _mm256_setzero_ps();
-            for (; s + 8 <= n; s += 8) {
-                __m256 ex = vexp256(_mm256_sub_ps(_mm256_loadu_ps(pr + s), vm));
-                _mm256_storeu_ps(pr + s, ex); vsum = _mm256_add_ps(vsum, ex);
-            }
-            sum = hsum256(vsum);
+        for (int j = 0; j < qn; j++) {     /* exp(score - max) over the n real keys, and their sum */
+            float *pr = prob + (size_t)j * np, sum = 0.f;
+#if defined(__AVX2__)
+            float mx = row_max(pr, n);
+#else
+            float mx = pr[0];
+            for (int t = 1; t < n; t++) if (pr[t] > mx) mx = pr[t];
 #endif
-            for (; s < n; s++) { float ex = expf(pr[s] - mx); pr[s] = ex; sum += ex; }
-            float inv = 1.f / sum;
-            for (s = 0; s < n; s++) pr[s] *= inv;
+            int t = 0;
+#if defined(__AVX2__) && defined(__FMA__)
+            vflt vm = V_SET1F(mx), vsum = V_ZEROF();
+            for (; t + VL <= n; t += VL) {
+                vflt ex = vexp(V_SUBF(V_LOADF(pr + t), vm));
+                V_STOREF(pr + t, ex); vsum = V_ADDF(vsum, ex);
+            }
+            sum = V_HSUM(vsum);
+#endif
+            for (; t < n; t++) { float ex = expf(pr[t] - mx); pr[t] = ex; sum += ex; }
+            sums[j] = sum;
         }
+        for (int j = qn; j < AQ; j++) { sums[j] = 1.f; memset(prob + (size_t)j * np, 0, sizeof(float) * (size_t)n); }
+#if defined(__AVX2__)
+        if (hd == 32) {                    /* the values' weighted sum with the accumulators in registers */
+            enum { NV = 32 / V_LANES };
+            vflt acc[AQ][NV];
+            for (int j = 0; j < AQ; j++) for (int c = 0; c < NV; c++) acc[j][c] = V_ZEROF();
+            for (int t = 0; t < n; t++) {
+                const float *vh = v + (size_t)(s0 + t) * H;
+                for (int c = 0; c < NV; c++) {
+                    vflt vv = V_LOADF(vh + c * VL);
+                    for (int j = 0; j < AQ; j++) acc[j][c] = V_FMA(V_SET1F(prob[(size_t)j * np + t]), vv, acc[j][c]);
+                }
+            }
+            for (int j = 0; j < qn; j++) {
+                vflt inv = V_SET1F(1.f / sums[j]);
+                for (int c = 0; c < NV; c++) V_STOREF(ctx + (size_t)(i0 + j) * H + c * VL, V_MUL(acc[j][c], inv));
+            }
+            continue;
+        }
+#endif
         float out[AQ][64];
         for (int j = 0; j < AQ; j++) for (int e = 0; e < hd; e++) out[j][e] = 0.f;
         for (int t = 0; t < n; t++) {
@@ -698,7 +781,10 @@ static void attend_head(const float *RESTRICT q, const float *RESTRICT k, const 
                 out[2][e] += p2 * vh[e]; out[3][e] += p3 * vh[e];
             }
         }
-        for (int j = 0; j < qn; j++) memcpy(ctx + (size_t)(i0 + j) * H, out[j], sizeof(float) * (size_t)hd);
+        for (int j = 0; j < qn; j++) {
+            float inv = 1.f / sums[j];
+            for (int e = 0; e < hd; e++) ctx[(size_t)(i0 + j) * H + e] = out[j][e] * inv;
+        }
     }
 }
 #undef AQ
