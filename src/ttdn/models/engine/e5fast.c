@@ -321,34 +321,19 @@ static void matmul_q4q8(const block_q4_0 *W, const float *bias,
                     dws[b] = V_LOADF(scales);
                 }
                 vflt bv = bias ? V_LOADF(bias + oo) : V_ZEROF();
-                int t = 0;
-                for (; t + TT <= L; t += TT) {
-                    vflt f0 = V_ZEROF(), f1 = f0, f2 = f0, f3 = f0;
-                    const int8_t *a0 = aq + (size_t)t * nin;
-                    const float *d0 = ad + (size_t)t * nb;
-                    const int32_t *s0 = as + (size_t)t * nb;
+                for (int t = 0; t < L; t += TT) {
+                    int tn = L - t < TT ? L - t : TT;    /* TT tokens, fewer at the end */
+                    vflt f[TT];
+                    for (int u = 0; u < TT; u++) f[u] = V_ZEROF();
                     for (int b = 0; b < nb; b++) {
                         const vint *w = wpk + b * (QK / 4);
-                        vflt dw = dws[b];
-                        f0 = V_FMA(block_dot(w, a0 + b * QK, s0 + b), V_MUL(dw, V_SET1F(d0[b])), f0);
-                        f1 = V_FMA(block_dot(w, a0 + nin + b * QK, s0 + nb + b), V_MUL(dw, V_SET1F(d0[nb + b])), f1);
-                        f2 = V_FMA(block_dot(w, a0 + 2 * (size_t)nin + b * QK, s0 + 2 * nb + b),
-                                   V_MUL(dw, V_SET1F(d0[2 * nb + b])), f2);
-                        f3 = V_FMA(block_dot(w, a0 + 3 * (size_t)nin + b * QK, s0 + 3 * nb + b),
-                                   V_MUL(dw, V_SET1F(d0[3 * nb + b])), f3);
+                        for (int u = 0; u < TT; u++) {
+                            size_t tu = (size_t)t + (u < tn ? u : 0);  /* spare lanes repeat token t */
+                            f[u] = V_FMA(block_dot(w, aq + tu * nin + b * QK, as + tu * nb + b),
+                                         V_MUL(dws[b], V_SET1F(ad[tu * nb + b])), f[u]);
+                        }
                     }
-                    float *y = Y + (size_t)t * nout + oo;
-                    V_STOREF(y, V_ADDF(bv, f0));
-                    V_STOREF(y + nout, V_ADDF(bv, f1));
-                    V_STOREF(y + 2 * (size_t)nout, V_ADDF(bv, f2));
-                    V_STOREF(y + 3 * (size_t)nout, V_ADDF(bv, f3));
-                }
-                for (; t < L; t++) {
-                    vflt f = V_ZEROF();
-                    for (int b = 0; b < nb; b++)
-                        f = V_FMA(block_dot(wpk + b * (QK / 4), aq + (size_t)t * nin + b * QK, as + (size_t)t * nb + b),
-                                  V_MUL(dws[b], V_SET1F(ad[(size_t)t * nb + b])), f);
-                    V_STOREF(Y + (size_t)t * nout + oo, V_ADDF(bv, f));
+                    for (int u = 0; u < tn; u++) V_STOREF(Y + (size_t)(t + u) * nout + oo, V_ADDF(bv, f[u]));
                 }
                 continue;
             }
@@ -658,7 +643,7 @@ static int tok_content(const tokenizer *t, const char *text,
 }
 
 /* One text segment [s0, s1), one head (q, k, v already offset to the head's columns; hd <= 64).
- * The head's keys are transposed once into kt[hd][np] (np: n rounded up to the vector width,
+ * The head's keys are transposed once into kt[hd][np] (np: n rounded up to two vector widths,
  * zero-padded), so scores are multiply-adds across a vector of keys with no horizontal sums;
  * AQ queries go together, sharing every key and value load and giving the multiply-adds
  * independent chains. prob holds AQ rows of np scores. The probabilities are left
@@ -685,7 +670,7 @@ static void attend_head(const float *RESTRICT q, const float *RESTRICT k, const 
 #else
     enum { VL = 16 };
 #endif
-    int n = s1 - s0, np = (n + VL - 1) / VL * VL;
+    int n = s1 - s0, np = (n + 2 * VL - 1) / (2 * VL) * (2 * VL);
     for (int s = 0; s < np; s++) {
         const float *ks = k + (size_t)(s0 + (s < n ? s : 0)) * H;
         for (int e = 0; e < hd; e++) kt[(size_t)e * np + s] = s < n ? ks[e] : 0.f;
@@ -697,30 +682,18 @@ static void attend_head(const float *RESTRICT q, const float *RESTRICT k, const 
         float sums[AQ];
 #if defined(__AVX2__)
         const vflt vs = V_SET1F(scale);
-        int s = 0;
-        for (; s + 2 * VL <= np; s += 2 * VL) {       /* two key vectors: eight independent chains */
-            vflt a0 = V_ZEROF(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        for (int s = 0; s < np; s += 2 * VL) {        /* two key vectors: eight independent chains */
+            vflt acc[2][AQ];
+            for (int c = 0; c < 2; c++) for (int j = 0; j < AQ; j++) acc[c][j] = V_ZEROF();
             for (int e = 0; e < hd; e++) {
                 const float *row = kt + (size_t)e * np + s;
-                vflt ka = V_LOADF(row), kb = V_LOADF(row + VL);
-                vflt q0 = V_SET1F(qr[0][e]), q1 = V_SET1F(qr[1][e]), q2 = V_SET1F(qr[2][e]), q3 = V_SET1F(qr[3][e]);
-                a0 = V_FMA(q0, ka, a0); a1 = V_FMA(q1, ka, a1); a2 = V_FMA(q2, ka, a2); a3 = V_FMA(q3, ka, a3);
-                b0 = V_FMA(q0, kb, b0); b1 = V_FMA(q1, kb, b1); b2 = V_FMA(q2, kb, b2); b3 = V_FMA(q3, kb, b3);
+                for (int c = 0; c < 2; c++) {
+                    vflt kv = V_LOADF(row + c * VL);
+                    for (int j = 0; j < AQ; j++) acc[c][j] = V_FMA(V_SET1F(qr[j][e]), kv, acc[c][j]);
+                }
             }
-            V_STOREF(prob + s, V_MUL(a0, vs)); V_STOREF(prob + np + s, V_MUL(a1, vs));
-            V_STOREF(prob + 2 * np + s, V_MUL(a2, vs)); V_STOREF(prob + 3 * np + s, V_MUL(a3, vs));
-            V_STOREF(prob + s + VL, V_MUL(b0, vs)); V_STOREF(prob + np + s + VL, V_MUL(b1, vs));
-            V_STOREF(prob + 2 * np + s + VL, V_MUL(b2, vs)); V_STOREF(prob + 3 * np + s + VL, V_MUL(b3, vs));
-        }
-        for (; s < np; s += VL) {
-            vflt a0 = V_ZEROF(), a1 = a0, a2 = a0, a3 = a0;
-            for (int e = 0; e < hd; e++) {
-                vflt kv = V_LOADF(kt + (size_t)e * np + s);
-                a0 = V_FMA(V_SET1F(qr[0][e]), kv, a0); a1 = V_FMA(V_SET1F(qr[1][e]), kv, a1);
-                a2 = V_FMA(V_SET1F(qr[2][e]), kv, a2); a3 = V_FMA(V_SET1F(qr[3][e]), kv, a3);
-            }
-            V_STOREF(prob + s, V_MUL(a0, vs)); V_STOREF(prob + np + s, V_MUL(a1, vs));
-            V_STOREF(prob + 2 * np + s, V_MUL(a2, vs)); V_STOREF(prob + 3 * np + s, V_MUL(a3, vs));
+            for (int c = 0; c < 2; c++)
+                for (int j = 0; j < AQ; j++) V_STOREF(prob + (size_t)j * np + s + c * VL, V_MUL(acc[c][j], vs));
         }
 #else
         for (int j = 0; j < AQ; j++)
@@ -840,8 +813,8 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
         /* scaled dot-product attention, restricted to each text's own tokens */
 #pragma omp parallel
         {
-            float *prob = (float *)malloc(sizeof(float) * 4 * (size_t)(m->MAXP + 16));
-            float *kt = (float *)malloc(sizeof(float) * (size_t)hd * (size_t)(m->MAXP + 16));
+            float *prob = (float *)malloc(sizeof(float) * 4 * (size_t)(m->MAXP + 32));   /* np <= MAXP + 31 */
+            float *kt = (float *)malloc(sizeof(float) * (size_t)hd * (size_t)(m->MAXP + 32));
 #pragma omp for collapse(2) schedule(dynamic, 4)
             for (int sg = 0; sg < nseg; sg++)
                 for (int h = 0; h < NH; h++)
