@@ -8,12 +8,16 @@
  *
  * Changes from upstream (the encoder's hot paths and the tokenising loop; the tokenizer itself,
  * the loader, windowing and pooling are untouched):
- *   - matmul_q4q8: weights unpacked once per group of 16 rows (AVX-512; 8 with AVX2) and laid
- *     out row-interleaved, so a broadcast of 4 activation bytes and 8 vpdpbusd (AVX2: maddubs +
- *     madd) give 16 rows' whole block dot products at once: one float conversion and scale per
- *     block per 16 rows instead of per block per row; 4 tokens share each weight load. Each
- *     block's integer sum starts from -8 * sum(a), which quantize_acts stores, so the nibble
- *     offset is exact.
+ *   - matmul_q4q8: weights unpacked once per tile of 32 rows (AVX-512: two groups of 16; AVX2:
+ *     one of 8) and laid out row-interleaved, so a broadcast of 4 activation bytes feeds one
+ *     vpdpbusd (AVX2: maddubs + madd) per group, giving 16 rows' block dot products at once: one
+ *     float conversion and scale per block per 16 rows instead of per block per row; 4 tokens
+ *     share each weight load and each activation broadcast serves both groups, all sums in
+ *     registers. Each block's integer sum starts from -8 * sum(a), which quantize_acts stores,
+ *     so the nibble offset is exact.
+ *   - forward_chunk: with two or more threads, a chunk's texts are split into one contiguous,
+ *     token-balanced share per thread, each encoded serially (no barrier per layer step); a
+ *     chunk that cannot be balanced (one long text) keeps the parallel-over-rows forward.
  *   - quantize_acts: vectorised (same rounding: cvtps rounds to nearest even, like lrintf).
  *   - GELU and the softmax use vector exp/erf at the full vector width (Cephes exp,
  *     Abramowitz-Stegun 7.1.26 erf, |error| <= 1.5e-7) instead of scalar libm calls;
@@ -263,20 +267,63 @@ typedef __m256i vint; typedef __m256 vflt;
 #else
 #define RO 8
 #endif
+#ifndef TT
 #define TT 4
+#endif
+#if defined(__AVX512VNNI__) && defined(__AVX512F__)
+#ifndef RG
+#define RG 2              /* row groups per tile: 32 registers hold 2 x TT integer and float sums */
+#endif
+#else
+#define RG 1              /* AVX2's 16 registers hold one group's */
+#endif
+#if RG < 1 || RG > 2
+#error "RG must be 1 or 2: a leftover single group is the only partial tile"
+#endif
 #if defined(__AVX2__)
 static inline vint bcast4(const int8_t *p) { int32_t v; memcpy(&v, p, 4); return V_SET1I(v); }
 
-/* one token's block (32 activations a, offset term) against a row group's 8 interleaved
- * weight vectors w[0..7]: the RO rows' block dot products, as floats */
-static inline vflt block_dot(const vint *w, const int8_t *a, const int32_t *offset) {
-    vint even = V_SET1I(*offset);
-    vint odd = V_ZEROI();                            /* two chains: twice the MACs in flight */
-    even = V_DOT(even, w[0], bcast4(a + 0));  odd = V_DOT(odd, w[1], bcast4(a + 4));
-    even = V_DOT(even, w[2], bcast4(a + 8));  odd = V_DOT(odd, w[3], bcast4(a + 12));
-    even = V_DOT(even, w[4], bcast4(a + 16)); odd = V_DOT(odd, w[5], bcast4(a + 20));
-    even = V_DOT(even, w[6], bcast4(a + 24)); odd = V_DOT(odd, w[7], bcast4(a + 28));
-    return V_CVT(V_ADDI(even, odd));
+/* rg row groups (rg * RO rows, rg <= RG) against all L tokens, TT tokens at a time. wpk holds
+ * the groups' row-interleaved weights as [b][k][g], dws their block scales as [b][g]. For each
+ * block, TT x rg integer sums start from the tokens' -8 * sum(a); each of the block's 8
+ * broadcast activation words then feeds rg multiply-accumulates, and each weight vector TT.
+ * Inlined with rg a constant, so every sum lives in a register. */
+static inline __attribute__((always_inline)) void matmul_tile(
+        int rg, const vint *RESTRICT wpk, const vflt *RESTRICT dws, const vflt *bv,
+        const int8_t *aq, const float *ad, const int32_t *as, float *Y, int L, int nout, int nin, int oo) {
+    int nb = nin / QK;
+    for (int t = 0; t < L; t += TT) {
+        int tn = L - t < TT ? L - t : TT;              /* TT tokens, fewer at the end */
+        const int8_t *ap[TT]; const float *dp[TT]; const int32_t *sp[TT];
+        for (int u = 0; u < TT; u++) {
+            size_t tu = (size_t)t + (u < tn ? u : 0);  /* spare lanes repeat token t */
+            ap[u] = aq + tu * nin; dp[u] = ad + tu * nb; sp[u] = as + tu * nb;
+        }
+        vflt f[RG][TT];
+        for (int g = 0; g < rg; g++) for (int u = 0; u < TT; u++) f[g][u] = V_ZEROF();
+        for (int b = 0; b < nb; b++) {
+            const vint *w = wpk + (size_t)b * (QK / 4) * rg;
+            vint acc[RG][TT];
+            for (int u = 0; u < TT; u++) {
+                vint start = V_SET1I(sp[u][b]);
+                for (int g = 0; g < rg; g++) acc[g][u] = start;
+            }
+            for (int k = 0; k < QK / 4; k++) {
+                vint wv[RG];
+                for (int g = 0; g < rg; g++) wv[g] = w[k * rg + g];
+                for (int u = 0; u < TT; u++) {
+                    vint a = bcast4(ap[u] + b * QK + 4 * k);
+                    for (int g = 0; g < rg; g++) acc[g][u] = V_DOT(acc[g][u], wv[g], a);
+                }
+            }
+            for (int u = 0; u < TT; u++) {
+                vflt da = V_SET1F(dp[u][b]);
+                for (int g = 0; g < rg; g++) f[g][u] = V_FMA(V_CVT(acc[g][u]), V_MUL(dws[b * rg + g], da), f[g][u]);
+            }
+        }
+        for (int u = 0; u < tn; u++)
+            for (int g = 0; g < rg; g++) V_STOREF(Y + (size_t)(t + u) * nout + oo + g * RO, V_ADDF(bv[g], f[g][u]));
+    }
 }
 #endif
 static void matmul_q4q8(const block_q4_0 *W, const float *bias,
@@ -285,16 +332,16 @@ static void matmul_q4q8(const block_q4_0 *W, const float *bias,
     int nb = nin / QK;
 #pragma omp parallel if (!omp_in_parallel())
     {
-        /* per-row-group weights pre-expanded to int8 once, reused over all L tokens */
-        int8_t *wexp = (int8_t *)aligned_alloc(64, (size_t)RO * nin);
-        float *dwf = (float *)malloc(sizeof(float) * (size_t)RO * nb);  /* [r][b]: the rows' block scales */
+        /* a tile's weights pre-expanded to int8 once, reused over all L tokens */
+        int8_t *wexp = (int8_t *)aligned_alloc(64, (size_t)RG * RO * nin);
+        float *dwf = (float *)malloc(sizeof(float) * (size_t)RG * RO * nb);  /* [r][b]: the rows' block scales */
 #if defined(__AVX2__)
-        vint *wpk = (vint *)aligned_alloc(64, (size_t)RO * nin);              /* [b][k]: row-interleaved */
-        vflt *dws = (vflt *)aligned_alloc(64, sizeof(vflt) * (size_t)nb);     /* [b]: the rows' scales */
+        vint *wpk = (vint *)aligned_alloc(64, (size_t)RG * RO * nin);        /* [b][k][g]: row-interleaved */
+        vflt *dws = (vflt *)aligned_alloc(64, sizeof(vflt) * (size_t)RG * nb); /* [b][g]: the rows' scales */
 #endif
 #pragma omp for schedule(static)
-        for (int oo = 0; oo < nout; oo += RO) {
-            int ro = nout - oo < RO ? nout - oo : RO;
+        for (int oo = 0; oo < nout; oo += RG * RO) {
+            int ro = nout - oo < RG * RO ? nout - oo : RG * RO;
             for (int r = 0; r < ro; r++) {
                 const block_q4_0 *wr = W + (size_t)(oo + r) * nb;
                 int8_t *we = wexp + (size_t)r * nin;
@@ -308,41 +355,33 @@ static void matmul_q4q8(const block_q4_0 *W, const float *bias,
 #endif
                 }
             }
+            int rg = ro / RO, done = 0;                /* whole row groups go through the vector tile */
 #if defined(__AVX2__)
-            if (ro == RO) {
-                for (int b = 0; b < nb; b++) {
-                    int32_t lanes[RO];
-                    float scales[RO];
-                    for (int k = 0; k < QK / 4; k++) {
-                        for (int r = 0; r < RO; r++) memcpy(&lanes[r], wexp + (size_t)r * nin + b * QK + 4 * k, 4);
-                        wpk[b * (QK / 4) + k] = V_LOADI(lanes);
-                    }
-                    for (int r = 0; r < RO; r++) scales[r] = dwf[(size_t)r * nb + b];
-                    dws[b] = V_LOADF(scales);
-                }
-                vflt bv = bias ? V_LOADF(bias + oo) : V_ZEROF();
-                for (int t = 0; t < L; t += TT) {
-                    int tn = L - t < TT ? L - t : TT;    /* TT tokens, fewer at the end */
-                    vflt f[TT];
-                    for (int u = 0; u < TT; u++) f[u] = V_ZEROF();
-                    for (int b = 0; b < nb; b++) {
-                        const vint *w = wpk + b * (QK / 4);
-                        for (int u = 0; u < TT; u++) {
-                            size_t tu = (size_t)t + (u < tn ? u : 0);  /* spare lanes repeat token t */
-                            f[u] = V_FMA(block_dot(w, aq + tu * nin + b * QK, as + tu * nb + b),
-                                         V_MUL(dws[b], V_SET1F(ad[tu * nb + b])), f[u]);
+            if (rg > 0) {
+                for (int b = 0; b < nb; b++)
+                    for (int g = 0; g < rg; g++) {
+                        int32_t lanes[RO];
+                        float scales[RO];
+                        for (int k = 0; k < QK / 4; k++) {
+                            for (int r = 0; r < RO; r++)
+                                memcpy(&lanes[r], wexp + (size_t)(g * RO + r) * nin + b * QK + 4 * k, 4);
+                            wpk[((size_t)b * (QK / 4) + k) * rg + g] = V_LOADI(lanes);
                         }
+                        for (int r = 0; r < RO; r++) scales[r] = dwf[(size_t)(g * RO + r) * nb + b];
+                        dws[(size_t)b * rg + g] = V_LOADF(scales);
                     }
-                    for (int u = 0; u < tn; u++) V_STOREF(Y + (size_t)(t + u) * nout + oo, V_ADDF(bv, f[u]));
-                }
-                continue;
+                vflt bv[RG];
+                for (int g = 0; g < rg; g++) bv[g] = bias ? V_LOADF(bias + oo + g * RO) : V_ZEROF();
+                if (rg == RG) matmul_tile(RG, wpk, dws, bv, aq, ad, as, Y, L, nout, nin, oo);
+                else matmul_tile(1, wpk, dws, bv, aq, ad, as, Y, L, nout, nin, oo);   /* RG 2: one group left */
+                done = rg * RO;
             }
 #endif
-            for (int t = 0; t < L; t++) {
+            for (int t = 0; t < L; t++) {               /* rows past the last whole group (and no AVX2) */
                 const int8_t *a = aq + (size_t)t * nin;
                 const float *dT = ad + (size_t)t * nb;
                 const int32_t *sT = as + (size_t)t * nb;
-                for (int r = 0; r < ro; r++) {
+                for (int r = done; r < ro; r++) {
                     const int8_t *we = wexp + (size_t)r * nin; float acc = 0.f;
                     for (int b = 0; b < nb; b++) {
                         const int8_t *wb = we + b * QK; const int8_t *ab = a + b * QK; int isum = 0;
@@ -360,6 +399,7 @@ static void matmul_q4q8(const block_q4_0 *W, const float *bias,
     }
 }
 #undef RO
+#undef RG
 #undef TT
 
 /* x[L,H] = layernorm(x + y).  If y==NULL, layernorm(x) in place. Sums run in vector lanes
@@ -792,7 +832,7 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
 #define MAT(W, B, Y, NOUT, NIN) matmul_q4q8((W), (B), aq, ad, as, (Y), T, (NOUT), (NIN))
 
     /* embeddings: word + position + token_type(0), then LayerNorm */
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (!omp_in_parallel())
     for (int t = 0; t < T; t++) {
         deq_row(m->word + (size_t)ids[t] * m->nb_word, H, x + (size_t)t * H);
         const float *pp = m->pos + (size_t)pos[t] * H;
@@ -809,7 +849,7 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
         MAT(ly->kw, ly->kb, k, H, H);
         MAT(ly->vw, ly->vb, v, H, H);
         /* scaled dot-product attention, restricted to each text's own tokens */
-#pragma omp parallel
+#pragma omp parallel if (!omp_in_parallel())
         {
             float *prob = (float *)malloc(sizeof(float) * 4 * (size_t)(m->MAXP + 32));   /* np <= MAXP + 31 */
             float *kt = (float *)malloc(sizeof(float) * (size_t)hd * (size_t)(m->MAXP + 32));
@@ -824,7 +864,7 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
         add_layernorm(x, ao, ly->aln_w, ly->aln_b, T, H, m->eps);   /* x = LN(x+attn) */
 
         QUANT(x, H); MAT(ly->fiw, ly->fib, mid, FF, H);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (!omp_in_parallel())
         for (int t = 0; t < T; t++) gelu_inplace(mid + (size_t)t * FF, (size_t)FF);
         QUANT(mid, FF); MAT(ly->fow, ly->fob, fo, H, FF);
         add_layernorm(x, fo, ly->oln_w, ly->oln_b, T, H, m->eps);   /* x = LN(x+ffn) */
@@ -835,7 +875,7 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
         memcpy(hidden_out, x, TH * sizeof(float));
     } else {
         /* mean pool each segment (raw; L2-normalization happens in embed_n) */
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (!omp_in_parallel())
         for (int sgi = 0; sgi < nseg; sgi++) {
             float *o = out + (size_t)sgi * H;
             for (int i = 0; i < H; i++) o[i] = 0.f;
@@ -854,6 +894,58 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
     return 0;
 #undef QUANT
 #undef MAT
+}
+
+/* One chunk's segments through the encoder. With several threads and several segments the
+ * segments are split into one contiguous share per thread, balanced by tokens, and each share
+ * runs through forward_batch on its own thread: no barrier between the ~170 steps of a forward
+ * pass (each step's parallel region would otherwise end in one). A token's vector depends only
+ * on its own segment, so the vectors are the same either way. When the shares cannot be
+ * balanced (one long text beside short ones, or a single text) every step is parallel instead. */
+static int forward_chunk(e5_model *m, const int *ids, const int *pos, const int *segoff, int nseg, int T,
+                         float *out) {
+    int nt = 1;
+#ifdef _OPENMP
+    if (!omp_in_parallel()) nt = omp_get_max_threads();
+#endif
+    if (nt > nseg) nt = nseg;
+    if (nt < 2) return forward_batch(m, ids, pos, segoff, nseg, T, out, NULL);
+    int *cut = (int *)malloc(sizeof(int) * (size_t)(nt + 1));
+    cut[0] = 0; cut[nt] = nseg;
+    int widest = 0;
+    for (int i = 1; i <= nt; i++) {
+        if (i < nt) {                                   /* first segment starting at or past i/nt of T */
+            long goal = (long)T * i / nt;
+            int s = cut[i - 1] + 1;
+            while (s < nseg - (nt - i) && segoff[s] < goal) s++;
+            cut[i] = s;
+        }
+        int share = segoff[cut[i]] - segoff[cut[i - 1]];
+        if (share > widest) widest = share;
+    }
+    if ((long)widest * nt * 4 > (long)T * 5) {          /* a share over 1.25x the mean: not balanced */
+        free(cut);
+        return forward_batch(m, ids, pos, segoff, nseg, T, out, NULL);
+    }
+    int rc = 0;
+#pragma omp parallel num_threads(nt) reduction(| : rc)
+    {
+#ifdef _OPENMP
+        int first = omp_get_thread_num(), step = omp_get_num_threads();
+#else
+        int first = 0, step = 1;
+#endif
+        for (int i = first; i < nt; i += step) {        /* one share each, unless fewer threads came */
+            int a = cut[i], b = cut[i + 1], base = segoff[a];
+            int *off = (int *)malloc(sizeof(int) * (size_t)(b - a + 1));
+            for (int s = a; s <= b; s++) off[s - a] = segoff[s] - base;
+            rc |= forward_batch(m, ids + base, pos + base, off, b - a, segoff[b] - base,
+                                out + (size_t)a * m->H, NULL);
+            free(off);
+        }
+    }
+    free(cut);
+    return rc;
 }
 
 /* Soft cap on tokens processed per forward pass, so that arbitrarily long
@@ -936,7 +1028,7 @@ static int embed_n(e5_model *m, const char **texts, int n, int is_query, float *
         }
 
         float *segmean = (float *)malloc(sizeof(float) * (size_t)segc * H);
-        rc |= forward_batch(m, ids, pos, segoff, segc, (int)Tc, segmean, NULL);
+        rc |= forward_chunk(m, ids, pos, segoff, segc, (int)Tc, segmean);
 
         for (int s = 0; s < segc; s++) {
             int wi = w0 + s, i = wt[wi];
