@@ -8,13 +8,14 @@
  *
  * Changes from upstream (the encoder's hot paths and the tokenising loop; the tokenizer itself,
  * the loader, windowing and pooling are untouched):
- *   - matmul_q4q8: weights unpacked once per tile of 32 rows (AVX-512: two groups of 16; AVX2:
- *     one of 8) and laid out row-interleaved, so a broadcast of 4 activation bytes feeds one
+ *   - matmul_q4q8: weights unpacked once, at load (pack_weights), per tile of 32 rows (AVX-512:
+ *     two groups of 16; AVX2: one of 8) and laid out row-interleaved, so a broadcast of 4 activation bytes feeds one
  *     vpdpbusd (AVX2: maddubs + madd) per group, giving 16 rows' block dot products at once: one
  *     float conversion and scale per block per 16 rows instead of per block per row; 4 tokens
  *     share each weight load and each activation broadcast serves both groups, all sums in
  *     registers. Each block's integer sum starts from -8 * sum(a), which quantize_acts stores,
- *     so the nibble offset is exact.
+ *     so the nibble offset is exact. Tokens go through every tile 32 at a time, so their
+ *     activations stay in cache.
  *   - forward_chunk: with two or more threads, a chunk's texts are split into one contiguous,
  *     token-balanced share per thread, each encoded serially (no barrier per layer step); a
  *     chunk that cannot be balanced (one long text) keeps the parallel-over-rows forward.
@@ -270,6 +271,9 @@ typedef __m256i vint; typedef __m256 vflt;
 #ifndef TT
 #define TT 4
 #endif
+#ifndef TB
+#define TB 32             /* tokens per block of the matrix product (16-64 measured alike) */
+#endif
 #if defined(__AVX512VNNI__) && defined(__AVX512F__)
 #ifndef RG
 #define RG 2              /* row groups per tile: 32 registers hold 2 x TT integer and float sums */
@@ -326,81 +330,96 @@ static inline __attribute__((always_inline)) void matmul_tile(
     }
 }
 #endif
-static void matmul_q4q8(const block_q4_0 *W, const float *bias,
+/* A weight matrix laid out for the vector tile, once at load: per tile of RG * RO rows, the
+ * whole row groups' weights unpacked to bytes and row-interleaved ([b][k][g]) and their block
+ * scales ([b][g]). Rows past the last whole group stay in W and take the scalar path. Empty
+ * (no tiles) without AVX2. */
+typedef struct {
+    int nout, nin, groups;      /* groups: whole row groups of RO rows */
+    void *wpk;                  /* per tile RG * RO * nin bytes */
+    float *dws;                 /* per tile RG * nb * RO floats */
+} packed_w;
+
+static void pack_weights(packed_w *P, const block_q4_0 *W, int nout, int nin) {
+    P->nout = nout; P->nin = nin; P->groups = 0; P->wpk = NULL; P->dws = NULL;
+#if defined(__AVX2__)
+    if (W == NULL) return;                            /* a missing tensor (reported at load) */
+    int nb = nin / QK, tiles = (nout / RO + RG - 1) / RG;
+    P->groups = nout / RO;
+    if (P->groups == 0) return;
+    P->wpk = aligned_alloc(64, (size_t)tiles * RG * RO * nin);
+    P->dws = (float *)aligned_alloc(64, sizeof(float) * (size_t)tiles * RG * nb * RO);
+#pragma omp parallel for schedule(static) if (!omp_in_parallel())
+    for (int ti = 0; ti < tiles; ti++) {
+        int g0 = ti * RG, rg = P->groups - g0 < RG ? P->groups - g0 : RG;
+        int8_t *wt = (int8_t *)P->wpk + (size_t)ti * RG * RO * nin;
+        float *dt = P->dws + (size_t)ti * RG * nb * RO;
+        for (int g = 0; g < rg; g++)
+            for (int r = 0; r < RO; r++) {
+                const block_q4_0 *wr = W + (size_t)((g0 + g) * RO + r) * nb;
+                for (int b = 0; b < nb; b++) {
+                    int8_t bytes[QK];
+                    _mm256_storeu_si256((__m256i *)bytes, load_w(&wr[b]));
+                    for (int k = 0; k < QK / 4; k++)   /* lane r of vector [b][k][g] */
+                        memcpy(wt + ((((size_t)b * (QK / 4) + k) * rg + g) * RO + r) * 4, bytes + 4 * k, 4);
+                    dt[((size_t)b * rg + g) * RO + r] = fp16_to_fp32(wr[b].d);
+                }
+            }
+    }
+#endif
+}
+
+static void free_packed(packed_w *P) { free(P->wpk); free(P->dws); P->wpk = NULL; P->dws = NULL; }
+
+/* Y[L,nout] = X W^T + bias, X given quantized (aq, ad, as); P is W packed by pack_weights. */
+static void matmul_q4q8(const block_q4_0 *W, const packed_w *P, const float *bias,
                         const int8_t *aq, const float *ad, const int32_t *as,
                         float *Y, int L, int nout, int nin) {
-    int nb = nin / QK;
-#pragma omp parallel if (!omp_in_parallel())
-    {
-        /* a tile's weights pre-expanded to int8 once, reused over all L tokens */
-        int8_t *wexp = (int8_t *)aligned_alloc(64, (size_t)RG * RO * nin);
-        float *dwf = (float *)malloc(sizeof(float) * (size_t)RG * RO * nb);  /* [r][b]: the rows' block scales */
+    int nb = nin / QK, done = 0;
 #if defined(__AVX2__)
-        vint *wpk = (vint *)aligned_alloc(64, (size_t)RG * RO * nin);        /* [b][k][g]: row-interleaved */
-        vflt *dws = (vflt *)aligned_alloc(64, sizeof(vflt) * (size_t)RG * nb); /* [b][g]: the rows' scales */
-#endif
-#pragma omp for schedule(static)
-        for (int oo = 0; oo < nout; oo += RG * RO) {
-            int ro = nout - oo < RG * RO ? nout - oo : RG * RO;
-            for (int r = 0; r < ro; r++) {
-                const block_q4_0 *wr = W + (size_t)(oo + r) * nb;
-                int8_t *we = wexp + (size_t)r * nin;
-                for (int b = 0; b < nb; b++) {
-                    dwf[(size_t)r * nb + b] = fp16_to_fp32(wr[b].d);
-#if defined(__AVX2__)
-                    _mm256_store_si256((__m256i *)(we + b * QK), load_w(&wr[b]));
-#else
-                    const uint8_t *qs = wr[b].qs; int8_t *o = we + b * QK;
-                    for (int j = 0; j < 16; j++) { o[j] = (qs[j] & 0x0F); o[j + 16] = (qs[j] >> 4); }
-#endif
-                }
-            }
-            int rg = ro / RO, done = 0;                /* whole row groups go through the vector tile */
-#if defined(__AVX2__)
-            if (rg > 0) {
-                for (int b = 0; b < nb; b++)
-                    for (int g = 0; g < rg; g++) {
-                        int32_t lanes[RO];
-                        float scales[RO];
-                        for (int k = 0; k < QK / 4; k++) {
-                            for (int r = 0; r < RO; r++)
-                                memcpy(&lanes[r], wexp + (size_t)(g * RO + r) * nin + b * QK + 4 * k, 4);
-                            wpk[((size_t)b * (QK / 4) + k) * rg + g] = V_LOADI(lanes);
-                        }
-                        for (int r = 0; r < RO; r++) scales[r] = dwf[(size_t)(g * RO + r) * nb + b];
-                        dws[(size_t)b * rg + g] = V_LOADF(scales);
-                    }
-                vflt bv[RG];
-                for (int g = 0; g < rg; g++) bv[g] = bias ? V_LOADF(bias + oo + g * RO) : V_ZEROF();
-                if (rg == RG) matmul_tile(RG, wpk, dws, bv, aq, ad, as, Y, L, nout, nin, oo);
-                else matmul_tile(1, wpk, dws, bv, aq, ad, as, Y, L, nout, nin, oo);   /* RG 2: one group left */
-                done = rg * RO;
-            }
-#endif
-            for (int t = 0; t < L; t++) {               /* rows past the last whole group (and no AVX2) */
-                const int8_t *a = aq + (size_t)t * nin;
-                const float *dT = ad + (size_t)t * nb;
-                const int32_t *sT = as + (size_t)t * nb;
-                for (int r = done; r < ro; r++) {
-                    const int8_t *we = wexp + (size_t)r * nin; float acc = 0.f;
-                    for (int b = 0; b < nb; b++) {
-                        const int8_t *wb = we + b * QK; const int8_t *ab = a + b * QK; int isum = 0;
-                        for (int j = 0; j < QK; j++) isum += wb[j] * (int)ab[j];
-                        acc += dwf[(size_t)r * nb + b] * dT[b] * (float)(isum + sT[b]);
-                    }
-                    Y[(size_t)t * nout + oo + r] = (bias ? bias[oo + r] : 0.f) + acc;
-                }
-            }
+    int tiles = (P->groups + RG - 1) / RG, blocks = (L + TB - 1) / TB;
+    /* TB tokens at a time through every tile: their activations stay in cache across tiles */
+#pragma omp parallel for collapse(2) schedule(static) if (!omp_in_parallel())
+    for (int tb = 0; tb < blocks; tb++)
+        for (int ti = 0; ti < tiles; ti++) {
+            int g0 = ti * RG, rg = P->groups - g0 < RG ? P->groups - g0 : RG, oo = g0 * RO;
+            int t0 = tb * TB, n = L - t0 < TB ? L - t0 : TB;
+            const vint *wpk = (const vint *)((const int8_t *)P->wpk + (size_t)ti * RG * RO * nin);
+            const vflt *dws = (const vflt *)(P->dws + (size_t)ti * RG * nb * RO);
+            const int8_t *a = aq + (size_t)t0 * nin;
+            const float *d = ad + (size_t)t0 * nb;
+            const int32_t *s = as + (size_t)t0 * nb;
+            float *y = Y + (size_t)t0 * nout;
+            vflt bv[RG];
+            for (int g = 0; g < RG; g++) bv[g] = bias && g < rg ? V_LOADF(bias + oo + g * RO) : V_ZEROF();
+            if (rg == RG) matmul_tile(RG, wpk, dws, bv, a, d, s, y, n, nout, nin, oo);
+            else matmul_tile(1, wpk, dws, bv, a, d, s, y, n, nout, nin, oo);   /* RG 2: one group left */
         }
-        free(wexp); free(dwf);
-#if defined(__AVX2__)
-        free(wpk); free(dws);
+    done = P->groups * RO;
+#else
+    (void)P;
 #endif
+    if (done == nout) return;
+#pragma omp parallel for schedule(static) if (!omp_in_parallel())
+    for (int t = 0; t < L; t++) {                      /* rows past the last whole group (and no AVX2) */
+        const int8_t *a = aq + (size_t)t * nin;
+        const float *dT = ad + (size_t)t * nb;
+        const int32_t *sT = as + (size_t)t * nb;
+        for (int r = done; r < nout; r++) {
+            const block_q4_0 *wr = W + (size_t)r * nb; float acc = 0.f;
+            for (int b = 0; b < nb; b++) {
+                const uint8_t *qs = wr[b].qs; const int8_t *ab = a + b * QK; int isum = 0;
+                for (int j = 0; j < 16; j++) isum += (qs[j] & 0x0F) * (int)ab[j] + (qs[j] >> 4) * (int)ab[j + 16];
+                acc += fp16_to_fp32(wr[b].d) * dT[b] * (float)(isum + sT[b]);
+            }
+            Y[(size_t)t * nout + r] = (bias ? bias[r] : 0.f) + acc;
+        }
     }
 }
 #undef RO
 #undef RG
 #undef TT
+#undef TB
 
 /* x[L,H] = layernorm(x + y).  If y==NULL, layernorm(x) in place. Sums run in vector lanes
  * (H a multiple of the width), then across them. */
@@ -491,6 +510,7 @@ static void gelu_inplace(float *x, size_t n) {
 typedef struct {
     const block_q4_0 *qw, *kw, *vw, *aow, *fiw, *fow;
     const float *qb, *kb, *vb, *aob, *aln_w, *aln_b, *fib, *fob, *oln_w, *oln_b;
+    packed_w qp, kp, vp, aop, fip, fop;  /* the six matrices laid out for matmul_q4q8 */
 } layer_t;
 
 typedef struct {
@@ -521,6 +541,7 @@ struct e5_model {
     /* optional sparse "latent terms" head (SAE), loaded from sae.bin */
     int has_sae, sae_N, sae_k, sae_nb;
     const block_q4_0 *sae_W;      /* [sae_N][sae_nb] 4-bit encoder rows */
+    packed_w sae_p;               /* sae_W laid out for matmul_q4q8 */
     const float *sae_bias;        /* [sae_N] folded bias (incl. centering) */
     void *sae_map; size_t sae_map_size;
 };
@@ -829,7 +850,7 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
     float   *ad = (float *)malloc((size_t)T * nbmax * sizeof(float));
     int32_t *as = (int32_t *)malloc((size_t)T * nbmax * sizeof(int32_t));
 #define QUANT(X, NIN) quantize_acts((X), T, (NIN), aq, ad, as)
-#define MAT(W, B, Y, NOUT, NIN) matmul_q4q8((W), (B), aq, ad, as, (Y), T, (NOUT), (NIN))
+#define MAT(W, P, B, Y, NOUT, NIN) matmul_q4q8((W), &(P), (B), aq, ad, as, (Y), T, (NOUT), (NIN))
 
     /* embeddings: word + position + token_type(0), then LayerNorm */
 #pragma omp parallel for schedule(static) if (!omp_in_parallel())
@@ -845,9 +866,9 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
     for (int l = 0; l < m->NL; l++) {
         layer_t *ly = &m->layers[l];
         QUANT(x, H);                       /* Q/K/V share the same input */
-        MAT(ly->qw, ly->qb, q, H, H);
-        MAT(ly->kw, ly->kb, k, H, H);
-        MAT(ly->vw, ly->vb, v, H, H);
+        MAT(ly->qw, ly->qp, ly->qb, q, H, H);
+        MAT(ly->kw, ly->kp, ly->kb, k, H, H);
+        MAT(ly->vw, ly->vp, ly->vb, v, H, H);
         /* scaled dot-product attention, restricted to each text's own tokens */
 #pragma omp parallel if (!omp_in_parallel())
         {
@@ -860,13 +881,13 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
                                 hd, scale, kt, prob);
             free(prob); free(kt);
         }
-        QUANT(ctx, H); MAT(ly->aow, ly->aob, ao, H, H);
+        QUANT(ctx, H); MAT(ly->aow, ly->aop, ly->aob, ao, H, H);
         add_layernorm(x, ao, ly->aln_w, ly->aln_b, T, H, m->eps);   /* x = LN(x+attn) */
 
-        QUANT(x, H); MAT(ly->fiw, ly->fib, mid, FF, H);
+        QUANT(x, H); MAT(ly->fiw, ly->fip, ly->fib, mid, FF, H);
 #pragma omp parallel for schedule(static) if (!omp_in_parallel())
         for (int t = 0; t < T; t++) gelu_inplace(mid + (size_t)t * FF, (size_t)FF);
-        QUANT(mid, FF); MAT(ly->fow, ly->fob, fo, H, FF);
+        QUANT(mid, FF); MAT(ly->fow, ly->fop, ly->fob, fo, H, FF);
         add_layernorm(x, fo, ly->oln_w, ly->oln_b, T, H, m->eps);   /* x = LN(x+ffn) */
     }
 
@@ -1090,7 +1111,7 @@ static void project_sae(e5_model *m, const int8_t *aq, const float *ad,
     int H = m->H, N = m->sae_N, k = m->sae_k;
     if (k > 512) k = 512;
     float *pre = (float *)malloc((size_t)L * N * sizeof(float));
-    matmul_q4q8(m->sae_W, m->sae_bias, aq, ad, as, pre, L, N, H);
+    matmul_q4q8(m->sae_W, &m->sae_p, m->sae_bias, aq, ad, as, pre, L, N, H);
     for (int t = 0; t < L; t++) {
         const float *row = pre + (size_t)t * N;
         float hv[512]; int32_t hidx[512]; int hn = 0;
@@ -1187,6 +1208,7 @@ int e5_load_sae(e5_model *m, const char *path) {
     m->sae_bias = (const float *)(p + 20);
     m->sae_W = (const block_q4_0 *)(p + 20 + (size_t)m->sae_N * sizeof(float));
     m->sae_map = map; m->sae_map_size = sb.st_size; m->has_sae = 1;
+    pack_weights(&m->sae_p, m->sae_W, m->sae_N, hdr[1]);
     return 0;
 }
 
@@ -1300,6 +1322,9 @@ static e5_model *e5_parse(const uint8_t *base, size_t size, void *map, size_t ma
         T(fow, "fo.w", const block_q4_0 *) T(fob, "fo.b", const float *)
         T(oln_w, "oln.w", const float *)  T(oln_b, "oln.b", const float *)
 #undef T
+        pack_weights(&ly->qp, ly->qw, m->H, m->H);   pack_weights(&ly->kp, ly->kw, m->H, m->H);
+        pack_weights(&ly->vp, ly->vw, m->H, m->H);   pack_weights(&ly->aop, ly->aow, m->H, m->H);
+        pack_weights(&ly->fip, ly->fiw, m->FF, m->H); pack_weights(&ly->fop, ly->fow, m->H, m->FF);
     }
     free(dir);
 
@@ -1361,7 +1386,13 @@ void e5_free(e5_model *m) {
     if (!m) return;
     free(m->tok.offs); free(m->tok.scores); free(m->tok.ht);
     free(m->tok.norm_cp); free(m->tok.norm_off); free(m->tok.norm_out);
+    for (int l = 0; m->layers && l < m->NL; l++) {
+        layer_t *ly = &m->layers[l];
+        free_packed(&ly->qp); free_packed(&ly->kp); free_packed(&ly->vp);
+        free_packed(&ly->aop); free_packed(&ly->fip); free_packed(&ly->fop);
+    }
     free(m->layers);
+    free_packed(&m->sae_p);
     if (m->sae_map) munmap(m->sae_map, m->sae_map_size);
     if (m->map) munmap(m->map, m->map_size);
     free(m);
