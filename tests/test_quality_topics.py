@@ -13,14 +13,12 @@ from ttdn.models.topics import (
     DATA_DIR,
     ArticleEmbeddings,
     default_model_dir,
-    default_training_set,
     evaluate,
     is_held_out,
     load_default,
     read_labelled_jsonl,
-    train_default,
-    training_texts_digest,
 )
+from ttdn.models.topics_shipped import default_training_set, train_default, training_texts_digest
 
 BASELINE = json.loads((Path(__file__).parent / "fixtures" / "topics" / "baseline.json").read_text("utf-8"))
 TAXONOMY = json.loads((DATA_DIR / "taxonomy.json").read_text("utf-8"))
@@ -70,7 +68,7 @@ def test_shipped_model_is_small_and_never_saw_the_held_out_part() -> None:
 
 
 TRAIN_VECTORS = Path(__file__).parent / "fixtures" / "topics" / "train_vectors.npz"
-RETRAIN = "python -m ttdn.models.topics retrain --vectors-out tests/fixtures/topics/train_vectors.npz"
+RETRAIN = "python -m ttdn.models.topics_shipped retrain --vectors-out tests/fixtures/topics/train_vectors.npz"
 
 
 def training_vectors() -> np.ndarray:

@@ -15,11 +15,11 @@ from ttdn.models.topics import (
     ArticleEmbeddings,
     TopicModel,
     add_corrections,
-    main,
     read_labelled_jsonl,
     read_predict_jsonl,
     retrain,
 )
+from ttdn.models.topics_shipped import main
 
 SUBJECTS = ["Vietnam", "Hanoi", "The government", "Officials", "Việt Nam", "Analysts"]
 PHRASES = {

