@@ -9,11 +9,11 @@
  * Changes from upstream (the encoder's hot paths and the tokenising loop; the tokenizer itself,
  * the loader, windowing and pooling are untouched):
  *   - matmul_q4q8: weights unpacked once, at load (pack_weights), per tile of 32 rows (AVX-512:
- *     two groups of 16; AVX2: one of 8) and laid out row-interleaved, so a broadcast of 4 activation bytes feeds one
- *     vpdpbusd (AVX2: maddubs + madd) per group, giving 16 rows' block dot products at once: one
- *     float conversion and scale per block per 16 rows instead of per block per row; 4 tokens
- *     share each weight load and each activation broadcast serves both groups, all sums in
- *     registers. Each block's integer sum starts from -8 * sum(a), which quantize_acts stores,
+ *     two groups of 16; AVX2: one of 8) and laid out row-interleaved, so a broadcast of 4
+ *     activation bytes feeds one vpdpbusd (AVX2: maddubs + madd) per group, giving 16 rows'
+ *     block dot products at once: one float conversion and scale per block per 16 rows instead
+ *     of per block per row; 4 tokens share each weight load and each activation broadcast
+ *     serves both groups, all sums in registers. Each block's integer sum starts from -8 * sum(a), which quantize_acts stores,
  *     so the nibble offset is exact. Tokens go through every tile 32 at a time, so their
  *     activations stay in cache.
  *   - forward_chunk: with two or more threads, a chunk's texts are split into one contiguous,
@@ -335,13 +335,13 @@ static inline __attribute__((always_inline)) void matmul_tile(
  * scales ([b][g]). Rows past the last whole group stay in W and take the scalar path. Empty
  * (no tiles) without AVX2. */
 typedef struct {
-    int nout, nin, groups;      /* groups: whole row groups of RO rows */
+    int groups;                 /* whole row groups of RO rows */
     void *wpk;                  /* per tile RG * RO * nin bytes */
     float *dws;                 /* per tile RG * nb * RO floats */
 } packed_w;
 
 static void pack_weights(packed_w *P, const block_q4_0 *W, int nout, int nin) {
-    P->nout = nout; P->nin = nin; P->groups = 0; P->wpk = NULL; P->dws = NULL;
+    P->groups = 0; P->wpk = NULL; P->dws = NULL;
 #if defined(__AVX2__)
     if (W == NULL) return;                            /* a missing tensor (reported at load) */
     int nb = nin / QK, tiles = (nout / RO + RG - 1) / RG;
